@@ -1,0 +1,62 @@
+# The front door. `make help` lists the targets.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# The embedded default runs with DEBUG on; production sets DEBUG=0 and real values (README).
+export DEBUG ?= 1
+
+.DEFAULT_GOAL := help
+.PHONY: help install install-dev browser run test lint check messages clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt -c constraints.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+install: $(VENV)/.installed ## Create the virtual environment and install the portal
+
+install-dev: $(VENV)/.installed-dev ## Install what the tests need on top
+
+browser: ## Install Debian's Chromium for the browser tests when it is missing
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+run: install ## Set up and start the portal (web, Celery worker, beat) on http://127.0.0.1:8000
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/python manage.py load_demo_commune
+	@echo ""
+	@echo "  Cổng theo dõi nhiệm vụ xã Sơn Mai: http://127.0.0.1:8000  (Ctrl+C để dừng)"
+	@echo ""
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start -f Procfile
+
+lint: install-dev ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: install-dev ## Django system checks and migrations in sync with models
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+test: install-dev browser lint check ## Install what the tests need and run them all
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+messages: install-dev ## Refresh the translation catalogues and compile them
+	$(BIN)/python manage.py makemessages -l en --ignore '.venv/*' --ignore 'var/*'
+	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
+
+clean: ## Remove the virtual environment and runtime data (database, broker, media)
+	rm -rf $(VENV) var

@@ -1,0 +1,111 @@
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from directives.models import Assignment, Directive, Section, Task
+from units.admin import OrganisationScopedAdmin
+from units.models import Unit
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    extra = 0
+
+
+class TaskInline(admin.StackedInline):
+    model = Task
+    extra = 0
+    fields = ["number", "short_title", "task_type", "text"]
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    extra = 0
+    fields = [
+        "unit",
+        "role",
+        "assigned_on",
+        "due_date",
+        "cadence",
+        "report_day",
+        "status",
+        "percent_done",
+        "completed_on",
+    ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "unit" and not request.user.is_superuser:
+            kwargs["queryset"] = Unit.objects.filter(organisation_id=request.user.organisation_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Directive)
+class DirectiveAdmin(OrganisationScopedAdmin):
+    list_display = ["__str__", "document_type", "issued_on", "issuing_body"]
+    list_filter = ["document_type"]
+    search_fields = ["number", "symbol", "subject"]
+    filter_horizontal = ["basis"]
+    inlines = [SectionInline]
+
+    def get_exclude(self, request, obj=None):
+        return [] if request.user.is_superuser else ["organisation"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "basis" and not request.user.is_superuser:
+            kwargs["queryset"] = Directive.objects.filter(
+                organisation_id=request.user.organisation_id
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser and not change:
+            obj.organisation_id = request.user.organisation_id
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Section)
+class SectionAdmin(OrganisationScopedAdmin):
+    organisation_path = "directive__organisation"
+    list_display = ["__str__", "directive"]
+    inlines = [TaskInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "directive" and not request.user.is_superuser:
+            kwargs["queryset"] = Directive.objects.filter(
+                organisation_id=request.user.organisation_id
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Task)
+class TaskAdmin(OrganisationScopedAdmin):
+    organisation_path = "section__directive__organisation"
+    list_display = ["citation", "short_title", "task_type", "section"]
+    list_filter = ["task_type"]
+    search_fields = ["short_title", "search_text"]
+    inlines = [AssignmentInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("section__directive")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "section" and not request.user.is_superuser:
+            kwargs["queryset"] = Section.objects.filter(
+                directive__organisation_id=request.user.organisation_id
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(OrganisationScopedAdmin):
+    organisation_path = "unit__organisation"
+    list_display = ["task", "unit", "role", "due_date", "cadence", "status", "percent_done"]
+    list_filter = ["role", "status", "cadence"]
+    list_select_related = ["task__section", "unit"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "task" and not request.user.is_superuser:
+            kwargs["queryset"] = Task.objects.filter(
+                section__directive__organisation_id=request.user.organisation_id
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

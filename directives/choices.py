@@ -1,0 +1,108 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentType(models.TextChoices):
+    CONCLUSION = "conclusion", _("Kết luận")
+    RESOLUTION = "resolution", _("Nghị quyết")
+    DIRECTIVE = "directive", _("Chỉ thị")
+    DISPATCH = "dispatch", _("Công văn")
+    PLAN = "plan", _("Kế hoạch")
+    DECISION = "decision", _("Quyết định")
+    NOTICE = "notice", _("Thông báo")
+    GUIDANCE = "guidance", _("Hướng dẫn")
+    PROGRAMME = "programme", _("Chương trình")
+    REPORT = "report", _("Báo cáo")
+
+
+#: Abbreviations used in document symbols (Decree 30/2020, Appendix III). A công văn has none.
+DOCUMENT_TYPE_ABBREVIATIONS = {
+    DocumentType.CONCLUSION: "KL",
+    DocumentType.RESOLUTION: "NQ",
+    DocumentType.DIRECTIVE: "CT",
+    DocumentType.DISPATCH: "",
+    DocumentType.PLAN: "KH",
+    DocumentType.DECISION: "QĐ",
+    DocumentType.NOTICE: "TB",
+    DocumentType.GUIDANCE: "HD",
+    DocumentType.PROGRAMME: "CTr",
+    DocumentType.REPORT: "BC",
+}
+
+
+class SignerAuthority(models.TextChoices):
+    NONE = "", _("(ký trực tiếp)")
+    ON_BEHALF = "TM.", _("TM. (thay mặt tập thể)")
+    FOR_HEAD = "KT.", _("KT. (ký thay người đứng đầu)")
+    ACTING = "Q.", _("Q. (quyền)")
+    BY_ORDER = "TL.", _("TL. (thừa lệnh)")
+    BY_DELEGATION = "TUQ.", _("TUQ. (thừa ủy quyền)")
+
+
+class TaskType(models.TextChoices):
+    INFORM = "inform", _("Để biết")
+    DO = "do", _("Thực hiện")
+    REPORT = "report", _("Báo cáo, đề xuất")
+    APPROVE = "approve", _("Phê duyệt")
+    REVIEW = "review", _("Rà soát")
+    OPINION = "opinion", _("Cho ý kiến")
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", _("Chủ trì")
+    COORDINATING = "coordinating", _("Phối hợp")
+
+
+class Cadence(models.TextChoices):
+    NONE = "", _("Không định kỳ")
+    MONTHLY = "monthly", _("Hằng tháng")
+    QUARTERLY = "quarterly", _("Hằng quý")
+    HALF_YEARLY = "half_yearly", _("6 tháng")
+    YEARLY = "yearly", _("Hằng năm")
+
+
+#: How many months one cadence period spans.
+CADENCE_MONTHS = {
+    Cadence.MONTHLY: 1,
+    Cadence.QUARTERLY: 3,
+    Cadence.HALF_YEARLY: 6,
+    Cadence.YEARLY: 12,
+}
+
+
+class AssignmentStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Chưa thực hiện")
+    IN_PROGRESS = "in_progress", _("Đang thực hiện")
+    DONE = "done", _("Đã hoàn thành")
+
+
+class Bucket(models.TextChoices):
+    """The official classification of an assignment (the Prime Minister's four buckets + 2)."""
+
+    DONE_ON_TIME = "done_on_time", _("Đã hoàn thành đúng hạn")
+    DONE_LATE = "done_late", _("Đã hoàn thành quá hạn")
+    IN_PROGRESS = "in_progress", _("Đang thực hiện trong hạn")
+    OVERDUE = "overdue", _("Đang thực hiện quá hạn")
+    NOT_STARTED = "not_started", _("Chưa thực hiện")
+    ONGOING = "ongoing", _("Thường xuyên")
+
+
+#: Colours of the buckets, shared by the pages, the charts and the PDF report.
+BUCKET_COLOURS = {
+    Bucket.DONE_ON_TIME: "#198754",  # green
+    Bucket.DONE_LATE: "#fd7e14",  # orange
+    Bucket.IN_PROGRESS: "#0d6efd",  # blue
+    Bucket.OVERDUE: "#dc3545",  # red
+    Bucket.NOT_STARTED: "#6c757d",  # grey
+    Bucket.ONGOING: "#6f42c1",  # purple
+}
+
+#: Order in which buckets are listed: the official four first, then the two extra ones.
+BUCKET_ORDER = [
+    Bucket.DONE_ON_TIME,
+    Bucket.DONE_LATE,
+    Bucket.IN_PROGRESS,
+    Bucket.OVERDUE,
+    Bucket.NOT_STARTED,
+    Bucket.ONGOING,
+]

@@ -1,0 +1,427 @@
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from directives.choices import (
+    BUCKET_COLOURS,
+    CADENCE_MONTHS,
+    DOCUMENT_TYPE_ABBREVIATIONS,
+    AssignmentRole,
+    AssignmentStatus,
+    Bucket,
+    Cadence,
+    DocumentType,
+    SignerAuthority,
+    TaskType,
+)
+from sonmai.lib import vndate
+from sonmai.lib.vntext import fold, nfc
+from units.models import Organisation, Unit
+
+#: Percentage points by which progress may trail the time elapsed before we warn.
+BEHIND_SCHEDULE_TOLERANCE = 10
+
+
+class Directive(models.Model):
+    """A directing document (văn bản chỉ đạo), whoever issued it.
+
+    The documents a directive implements are its legal basis (căn cứ); following ``basis``
+    upwards gives the chain Kết luận 221-KL/TW → Công văn 120/UBND-NC → the commune's dispatch.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("cơ quan theo dõi"),
+        on_delete=models.PROTECT,
+        related_name="directives",
+        help_text=_("Cơ quan dùng cổng này để theo dõi văn bản."),
+    )
+    document_type = models.CharField(_("loại văn bản"), max_length=20, choices=DocumentType.choices)
+    number = models.CharField(
+        _("số"), max_length=20, blank=True, help_text=_("Để trống khi văn bản chưa cấp số.")
+    )
+    symbol = models.CharField(
+        _("ký hiệu"), max_length=50, help_text=_("Ví dụ: KL/TW, UBND-NC, UBND-VP.")
+    )
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    issued_month = models.PositiveSmallIntegerField(
+        _("tháng ban hành"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("Dùng khi văn bản chưa ghi ngày cụ thể."),
+    )
+    issued_year = models.PositiveSmallIntegerField(_("năm ban hành"), null=True, blank=True)
+    issuing_body = models.ForeignKey(
+        Organisation,
+        verbose_name=_("cơ quan ban hành"),
+        on_delete=models.PROTECT,
+        related_name="issued_directives",
+    )
+    subject = models.TextField(_("trích yếu"))
+    signer_authority = models.CharField(
+        _("thẩm quyền ký"), max_length=5, choices=SignerAuthority.choices, blank=True
+    )
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=100, blank=True)
+    signer_name = models.CharField(_("người ký"), max_length=100, blank=True)
+    addressees = models.TextField(_("kính gửi"), blank=True, help_text=_("Mỗi dòng một nơi."))
+    preamble = models.TextField(_("phần mở đầu"), blank=True)
+    closing = models.TextField(_("phần kết"), blank=True)
+    distribution = models.TextField(_("nơi nhận"), blank=True, help_text=_("Mỗi dòng một nơi."))
+    original_file = models.FileField(_("tệp văn bản gốc"), upload_to="directives/%Y/", blank=True)
+    basis = models.ManyToManyField(
+        "self",
+        verbose_name=_("căn cứ, thực hiện văn bản"),
+        symmetrical=False,
+        blank=True,
+        related_name="implementations",
+    )
+    monitoring_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("đơn vị theo dõi, tổng hợp"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="monitored_directives",
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("văn bản chỉ đạo")
+        verbose_name_plural = _("văn bản chỉ đạo")
+        ordering = ["-issued_year", "-issued_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.issued_on:
+            self.issued_month = self.issued_on.month
+            self.issued_year = self.issued_on.year
+        for field in ("subject", "preamble", "closing", "addressees", "distribution"):
+            setattr(self, field, nfc(getattr(self, field)))
+
+    @property
+    def type_abbreviation(self) -> str:
+        return DOCUMENT_TYPE_ABBREVIATIONS.get(self.document_type, "")
+
+    def format_code(self, blank: str = "…") -> str:
+        """Number and symbol: "221-KL/TW" for Party documents, "120/UBND-NC" for state ones.
+
+        A document not yet numbered shows ``blank`` where the number will go.
+        """
+        separator = "-" if self.issuing_body.is_party_body else "/"
+        return f"{self.number or blank}{separator}{self.symbol}"
+
+    @property
+    def code(self) -> str:
+        return self.format_code()
+
+    @property
+    def number_line(self) -> str:
+        """The header's line: "Số: 120/UBND-NC" (state) or "Số 221-KL/TW" (Party)."""
+        prefix = "Số" if self.issuing_body.is_party_body else "Số:"
+        return f"{prefix} {self.format_code(blank=chr(0x2003) * 3)}"
+
+    @property
+    def date_text(self) -> str:
+        if self.issued_on:
+            return vndate.short_date(self.issued_on)
+        if self.issued_month and self.issued_year:
+            return f"tháng {self.issued_month:02d}/{self.issued_year}"
+        return ""
+
+    @property
+    def title(self) -> str:
+        """ "Kết luận số 221-KL/TW ngày 28/11/2025 của Bộ Chính trị, Ban Bí thư"."""
+        parts = [f"{self.get_document_type_display()} số {self.code}"]
+        if self.issued_on:
+            parts.append(f"ngày {vndate.short_date(self.issued_on)}")
+        elif self.date_text:
+            parts.append(self.date_text)
+        parts.append(f"của {self.issuing_body.short_name or self.issuing_body.name}")
+        return " ".join(parts)
+
+    @property
+    def place_date_line(self) -> str:
+        return vndate.place_date_line(
+            self.issuing_body.place_name,
+            self.issued_on,
+            month=self.issued_month,
+            year=self.issued_year,
+        )
+
+    @property
+    def signer_authority_lines(self) -> list[str]:
+        """The block above the signer's name, e.g. ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"].
+
+        At a People's Committee the head is the chairman, so KT./TL./TUQ. sign for "CHỦ TỊCH".
+        """
+        title = self.signer_title.upper()
+        if self.signer_authority == SignerAuthority.ON_BEHALF:
+            body = self.issuing_body.header_lines[:1] or [self.issuing_body.name.upper()]
+            return [f"TM. {body[0]}", title]
+        if self.signer_authority == SignerAuthority.ACTING:
+            return [f"Q. {title}"]
+        if self.signer_authority:
+            return [f"{self.signer_authority} CHỦ TỊCH", title]
+        return [title] if title else []
+
+    def basis_chain(self) -> list[Directive]:
+        """The documents this one implements, the most remote first (breadth-first, no cycles)."""
+        seen: set[int] = {self.pk}
+        chain: list[Directive] = []
+        frontier = [self]
+        while frontier:
+            parents = [
+                parent
+                for directive in frontier
+                for parent in directive.basis.select_related("issuing_body")
+                if parent.pk not in seen
+            ]
+            for parent in parents:
+                seen.add(parent.pk)
+            chain = parents + chain
+            frontier = parents
+        return chain
+
+
+class Section(models.Model):
+    """A numbered part of a directive ("1. Trách nhiệm của …")."""
+
+    directive = models.ForeignKey(
+        Directive, verbose_name=_("văn bản"), on_delete=models.CASCADE, related_name="sections"
+    )
+    number = models.PositiveSmallIntegerField(_("mục số"))
+    title = models.TextField(_("tiêu đề mục"))
+
+    class Meta:
+        verbose_name = _("mục")
+        verbose_name_plural = _("mục")
+        ordering = ["directive", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["directive", "number"], name="section_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class Task(models.Model):
+    """One task of a section, word for word, cited by its place in the source."""
+
+    section = models.ForeignKey(
+        Section, verbose_name=_("mục"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    number = models.PositiveSmallIntegerField(_("ý số"), help_text=_("Thứ tự của ý trong mục."))
+    text = models.TextField(_("nội dung nhiệm vụ"), help_text=_("Nguyên văn như trong văn bản."))
+    short_title = models.CharField(
+        _("tên ngắn"), max_length=160, help_text=_("Tên gọn để hiển thị trong danh sách.")
+    )
+    task_type = models.CharField(
+        _("loại nhiệm vụ"), max_length=20, choices=TaskType.choices, default=TaskType.DO
+    )
+    search_text = models.TextField(editable=False, blank=True)
+
+    class Meta:
+        verbose_name = _("nhiệm vụ")
+        verbose_name_plural = _("nhiệm vụ")
+        ordering = ["section__directive", "section__number", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["section", "number"], name="task_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.citation}: {self.short_title}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.text = nfc(self.text)
+        self.short_title = nfc(self.short_title)
+        self.search_text = fold(f"{self.short_title} {self.text}")
+        super().save(*args, **kwargs)
+
+    @property
+    def citation(self) -> str:
+        """Where the task sits in its source: "mục 1, ý 3"."""
+        return f"mục {self.section.number}, ý {self.number}"
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def with_bucket(self, today: datetime.date) -> AssignmentQuerySet:
+        """Annotate ``current_bucket``: the same rule as ``Assignment.bucket``, in SQL."""
+        return self.annotate(
+            current_bucket=Case(
+                When(
+                    status=AssignmentStatus.DONE,
+                    due_date__isnull=True,
+                    then=Value(Bucket.DONE_ON_TIME),
+                ),
+                When(
+                    status=AssignmentStatus.DONE,
+                    completed_on__lte=F("due_date"),
+                    then=Value(Bucket.DONE_ON_TIME),
+                ),
+                When(status=AssignmentStatus.DONE, then=Value(Bucket.DONE_LATE)),
+                When(due_date__isnull=True, then=Value(Bucket.ONGOING)),
+                When(due_date__lt=today, then=Value(Bucket.OVERDUE)),
+                When(status=AssignmentStatus.NOT_STARTED, then=Value(Bucket.NOT_STARTED)),
+                default=Value(Bucket.IN_PROGRESS),
+                output_field=models.CharField(),
+            )
+        )
+
+
+class Assignment(models.Model):
+    """One unit's share of one task: lead or coordinating, with its own deadline and progress."""
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("nhiệm vụ"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    role = models.CharField(
+        _("vai trò"), max_length=20, choices=AssignmentRole.choices, default=AssignmentRole.LEAD
+    )
+    assigned_on = models.DateField(_("ngày giao"), default=timezone.localdate)
+    due_date = models.DateField(
+        _("hạn hoàn thành"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống với nhiệm vụ thường xuyên."),
+    )
+    cadence = models.CharField(
+        _("chu kỳ báo cáo"), max_length=20, choices=Cadence.choices, blank=True
+    )
+    report_day = models.PositiveSmallIntegerField(
+        _("ngày báo cáo trong tháng"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("Báo cáo định kỳ trước ngày này của tháng cuối kỳ."),
+    )
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=20,
+        choices=AssignmentStatus.choices,
+        default=AssignmentStatus.NOT_STARTED,
+    )
+    percent_done = models.PositiveSmallIntegerField(
+        _("tỷ lệ hoàn thành (%)"),
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    started_on = models.DateField(_("ngày bắt đầu"), null=True, blank=True)
+    completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("phân công")
+        verbose_name_plural = _("phân công")
+        ordering = ["task__section__number", "task__number", "unit__position", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "unit"], name="assignment_task_unit_unique"),
+            models.CheckConstraint(
+                condition=Q(percent_done__lte=100), name="assignment_percent_at_most_100"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=AssignmentStatus.DONE) | Q(completed_on__isnull=False),
+                name="assignment_done_has_completion_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "status", "due_date"], name="assignment_unit_status_due"),
+            models.Index(fields=["status", "due_date"], name="assignment_status_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task.citation} – {self.unit}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.due_date is None and not self.cadence:
+            errors["due_date"] = _("Cần có hạn hoàn thành hoặc chu kỳ báo cáo.")
+        if self.status == AssignmentStatus.DONE and self.completed_on is None:
+            errors["completed_on"] = _("Nhiệm vụ đã hoàn thành cần có ngày hoàn thành.")
+        if (
+            self.task_id
+            and self.unit_id
+            and self.unit.organisation_id != self.task.section.directive.organisation_id
+        ):
+            errors["unit"] = _("Đơn vị không thuộc cơ quan theo dõi văn bản.")
+        if errors:
+            raise ValidationError(errors)
+
+    # --- Classification ----------------------------------------------------------------------
+    @property
+    def is_done(self) -> bool:
+        return self.status == AssignmentStatus.DONE
+
+    @property
+    def is_ongoing(self) -> bool:
+        return self.due_date is None
+
+    def bucket(self, today: datetime.date) -> Bucket:
+        """The official classification on ``today`` (see ``AssignmentQuerySet.with_bucket``).
+
+        The due date itself is still within the deadline; a task finished on its due date is
+        done on time. Without a due date the task is ongoing (thường xuyên) until it is done.
+        """
+        if self.is_done:
+            if self.due_date is None or self.completed_on <= self.due_date:
+                return Bucket.DONE_ON_TIME
+            return Bucket.DONE_LATE
+        if self.due_date is None:
+            return Bucket.ONGOING
+        if today > self.due_date:
+            return Bucket.OVERDUE
+        if self.status == AssignmentStatus.NOT_STARTED:
+            return Bucket.NOT_STARTED
+        return Bucket.IN_PROGRESS
+
+    def bucket_colour(self, today: datetime.date) -> str:
+        return BUCKET_COLOURS[self.bucket(today)]
+
+    def days_left(self, today: datetime.date) -> int | None:
+        """Calendar days until the due date; negative when late; None when ongoing."""
+        if self.due_date is None:
+            return None
+        return (self.due_date - today).days
+
+    def is_behind_schedule(self, today: datetime.date) -> bool:
+        """Early warning (có nguy cơ chậm): progress trails the share of time already elapsed."""
+        if self.is_done or self.due_date is None or today > self.due_date:
+            return False
+        span = (self.due_date - self.assigned_on).days
+        elapsed = (today - self.assigned_on).days
+        if span <= 0 or elapsed <= 0:
+            return False
+        expected = 100 * elapsed / span
+        return self.percent_done + BEHIND_SCHEDULE_TOLERANCE < expected
+
+    def next_report_date(self, today: datetime.date) -> datetime.date | None:
+        """The next periodic reporting date on or after ``today`` for a cadenced assignment."""
+        months = CADENCE_MONTHS.get(self.cadence)
+        if not months:
+            return None
+        year, month = today.year, today.month
+        for _step in range(13):
+            if month % months == 0:
+                candidate = datetime.date(year, month, self.report_day)
+                if candidate >= today:
+                    return candidate
+            month += 1
+            if month > 12:
+                year, month = year + 1, 1
+        return None

@@ -1,0 +1,35 @@
+"""Read-side summaries shared by pages (state-changing services arrive with later features)."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Count, QuerySet
+
+from directives.choices import BUCKET_ORDER, Bucket
+from directives.models import Assignment
+
+
+def bucket_counts_by_directive(
+    assignments: QuerySet[Assignment], today: datetime.date
+) -> dict[int, dict[Bucket, int]]:
+    """{directive id: {bucket: count}} in one query, every bucket present (zeros included)."""
+    rows = (
+        assignments.with_bucket(today)
+        .values("task__section__directive_id", "current_bucket")
+        .annotate(total=Count("id"))
+        .order_by()
+    )
+    counts: dict[int, dict[Bucket, int]] = defaultdict(lambda: dict.fromkeys(BUCKET_ORDER, 0))
+    for row in rows:
+        counts[row["task__section__directive_id"]][Bucket(row["current_bucket"])] = row["total"]
+    return dict(counts)
+
+
+def summarise_buckets(assignments: list[Assignment]) -> list[tuple[Bucket, int]]:
+    """Non-zero bucket counts of already-annotated assignments, in the official order."""
+    counts = dict.fromkeys(BUCKET_ORDER, 0)
+    for assignment in assignments:
+        counts[Bucket(assignment.current_bucket)] += 1
+    return [(bucket, count) for bucket, count in counts.items() if count]

@@ -1,0 +1,38 @@
+"""Small presentation helpers for assignments: the coloured classification and the deadline."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from directives.choices import Bucket
+from directives.models import Assignment
+from sonmai.lib.vndate import short_date
+
+register = template.Library()
+
+
+@register.inclusion_tag("directives/_bucket_badge.html")
+def bucket_badge(bucket: str) -> dict[str, object]:
+    return {"bucket": Bucket(bucket)}
+
+
+@register.simple_tag
+def deadline_text(assignment: Assignment, today: datetime.date) -> str:
+    """ "Còn 5 ngày", "Hết hạn hôm nay", "Quá hạn 3 ngày", "Báo cáo trước 15/12/2026"."""
+    if assignment.is_done:
+        return _("Hoàn thành ngày %(date)s") % {"date": short_date(assignment.completed_on)}
+    days = assignment.days_left(today)
+    if days is None:
+        next_report = assignment.next_report_date(today)
+        if next_report:
+            return _("Báo cáo trước ngày %(date)s") % {"date": short_date(next_report)}
+        return _("Thường xuyên")
+    if days > 0:
+        return ngettext("Còn %(days)d ngày", "Còn %(days)d ngày", days) % {"days": days}
+    if days == 0:
+        return _("Hết hạn hôm nay")
+    return ngettext("Quá hạn %(days)d ngày", "Quá hạn %(days)d ngày", -days) % {"days": -days}

@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from directives import access
+from directives.choices import Bucket
+from directives.models import Assignment, Task
+from directives.services import bucket_counts_by_directive, summarise_buckets
+
+#: Days ahead in which a deadline counts as "due soon" on a unit's list.
+DUE_SOON_DAYS = 7
+
+
+@login_required
+def directive_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    directives = list(access.visible_directives(request.user).select_related("issuing_body"))
+    counts = bucket_counts_by_directive(access.visible_assignments(request.user), today)
+    rows = [(directive, counts.get(directive.pk)) for directive in directives]
+    return render(request, "directives/directive_list.html", {"rows": rows, "today": today})
+
+
+@login_required
+def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    today = timezone.localdate()
+    directive = access.get_directive_for(request.user, pk)
+    assignments = (
+        access.visible_assignments(request.user)
+        .select_related("unit")
+        .with_bucket(today)
+        .order_by("role", "unit__position", "unit__name")
+    )
+    sections = directive.sections.prefetch_related(
+        Prefetch(
+            "tasks",
+            queryset=Task.objects.order_by("number").prefetch_related(
+                Prefetch("assignments", queryset=assignments, to_attr="visible_assignments")
+            ),
+        )
+    )
+    sections = list(sections)
+    for section in sections:
+        for task in section.tasks.all():
+            task.bucket_summary = summarise_buckets(task.visible_assignments)
+    return render(
+        request,
+        "directives/directive_detail.html",
+        {
+            "directive": directive,
+            "sections": sections,
+            "basis_chain": directive.basis_chain(),
+            "implementations": access.visible_directives(request.user)
+            .filter(basis=directive)
+            .select_related("issuing_body"),
+            "today": today,
+        },
+    )
+
+
+@dataclass
+class AssignmentGroup:
+    title: str
+    key: str
+    assignments: list[Assignment] = field(default_factory=list)
+
+
+def group_by_urgency(assignments: list[Assignment], today: datetime.date) -> list[AssignmentGroup]:
+    """Overdue, due within DUE_SOON_DAYS, in progress, ongoing, done: the order a unit works in."""
+    groups = {
+        "overdue": AssignmentGroup(_("Quá hạn"), "overdue"),
+        "due_soon": AssignmentGroup(_("Sắp đến hạn"), "due_soon"),
+        "in_progress": AssignmentGroup(_("Đang thực hiện, còn hạn"), "in_progress"),
+        "ongoing": AssignmentGroup(_("Thường xuyên"), "ongoing"),
+        "done": AssignmentGroup(_("Đã hoàn thành"), "done"),
+    }
+    for assignment in assignments:
+        assignment.behind_schedule = assignment.is_behind_schedule(today)
+        bucket = assignment.current_bucket
+        if bucket == Bucket.OVERDUE:
+            key = "overdue"
+        elif bucket in (Bucket.DONE_ON_TIME, Bucket.DONE_LATE):
+            key = "done"
+        elif bucket == Bucket.ONGOING:
+            key = "ongoing"
+        elif assignment.days_left(today) <= DUE_SOON_DAYS:
+            key = "due_soon"
+        else:
+            key = "in_progress"
+        groups[key].assignments.append(assignment)
+    for group in groups.values():
+        group.assignments.sort(key=lambda a: (a.due_date or datetime.date.max, a.task_id))
+    return [group for group in groups.values() if group.assignments]
+
+
+@login_required
+def my_assignments(request: HttpRequest) -> HttpResponse:
+    """The work of the user's own unit, most urgent first."""
+    today = timezone.localdate()
+    groups = []
+    if request.user.unit_id:
+        assignments = list(
+            access.visible_assignments(request.user)
+            .filter(unit_id=request.user.unit_id)
+            .select_related("task__section__directive__issuing_body", "unit")
+            .with_bucket(today)
+        )
+        groups = group_by_urgency(assignments, today)
+    return render(request, "directives/my_assignments.html", {"groups": groups, "today": today})
+
+
+@login_required
+def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    today = timezone.localdate()
+    assignment = access.get_assignment_for(request.user, pk)
+    assignment.current_bucket = assignment.bucket(today)
+    partners = list(
+        access.visible_assignments(request.user)
+        .filter(task_id=assignment.task_id)
+        .exclude(pk=assignment.pk)
+        .select_related("unit")
+        .with_bucket(today)
+    )
+    return render(
+        request,
+        "directives/assignment_detail.html",
+        {
+            "assignment": assignment,
+            "task": assignment.task,
+            "directive": assignment.task.section.directive,
+            "partners": partners,
+            "today": today,
+            "behind_schedule": assignment.is_behind_schedule(today),
+        },
+    )

@@ -1,0 +1,95 @@
+"""The role × URL matrix: what every kind of person gets from every URL of the portal.
+
+Each URL name maps to one or more cases; a case builds its URL from the cast and says which HTTP
+status each person receives. ``test_every_url_is_in_the_matrix`` fails when a URL is added
+without a row here, so no page escapes the access test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+PEOPLE = [
+    "anonymous",
+    "hamlet_head_a",
+    "unit_head_b",
+    "staff_b",
+    "officer",
+    "chairman",
+    "vice_chairman",
+    "clerk",
+    "outsider",
+]
+LOGIN_REDIRECT = 302
+
+
+@dataclass
+class Case:
+    name: str
+    url: Callable[[object], str]
+    expect: dict[str, int]
+    method: str = "get"
+    data: dict[str, object] = field(default_factory=dict)
+
+
+def statuses(default: int, anonymous: int = LOGIN_REDIRECT, **overrides: int) -> dict[str, int]:
+    table = dict.fromkeys(PEOPLE, default)
+    table["anonymous"] = anonymous
+    table.update(overrides)
+    return table
+
+
+# People who see only their own unit.
+UNIT_PEOPLE = ("hamlet_head_a", "unit_head_b", "staff_b")
+
+CASES: list[Case] = [
+    Case("login", lambda c: reverse("login"), statuses(302, anonymous=200)),
+    Case("logout", lambda c: reverse("logout"), statuses(302, anonymous=302), method="post"),
+    Case(
+        "set_language",
+        lambda c: reverse("set_language"),
+        statuses(302, anonymous=302),
+        method="post",
+        data={"language": "en", "next": "/"},
+    ),
+    Case(
+        "home",
+        lambda c: reverse("home"),
+        statuses(200, outsider=302, **dict.fromkeys(UNIT_PEOPLE, 302)),
+    ),
+    Case(
+        "directives:directive_list", lambda c: reverse("directives:directive_list"), statuses(200)
+    ),
+    Case(
+        "directives:directive_detail",
+        lambda c: reverse("directives:directive_detail", args=[c.directive.pk]),
+        statuses(200, outsider=404),
+    ),
+    Case(
+        "directives:directive_detail",
+        lambda c: reverse("directives:directive_detail", args=[c.other_directive.pk]),
+        statuses(200, outsider=404, hamlet_head_a=404),
+    ),
+    Case(
+        "directives:my_assignments", lambda c: reverse("directives:my_assignments"), statuses(200)
+    ),
+    Case(
+        "directives:assignment_detail",
+        lambda c: reverse("directives:assignment_detail", args=[c.assignment_a.pk]),
+        statuses(200, outsider=404, unit_head_b=404, staff_b=404),
+    ),
+    Case(
+        "directives:assignment_detail",
+        lambda c: reverse("directives:assignment_detail", args=[c.assignment_b.pk]),
+        statuses(200, outsider=404, hamlet_head_a=404),
+    ),
+    # The admin serves the clerk and the monitoring officer (staff); others are sent to log in.
+    Case(
+        "admin:index",
+        lambda c: reverse("admin:index"),
+        statuses(302, officer=200, clerk=200),
+    ),
+]

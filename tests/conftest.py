@@ -1,0 +1,107 @@
+"""The fixed cast of the suite.
+
+One commune with a monitoring office (Phòng Văn hóa - Xã hội), a department B, a hamlet A and
+the office of the clerk; one dispatch whose first task goes to A and B and whose second goes to B
+only; a second dispatch for B only; and a second commune whose hamlet head is the outsider.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from directives.choices import AssignmentStatus
+from tests import factories as f
+from units.choices import Role, UnitKind
+
+TODAY = datetime.date(2026, 2, 10)
+
+
+@dataclass
+class Cast:
+    commune: object
+    vhxh: object
+    office: object
+    unit_b: object
+    hamlet_a: object
+    directive: object
+    other_directive: object
+    task_shared: object
+    task_b_only: object
+    assignment_a: object
+    assignment_b: object
+    assignment_b_only: object
+    chairman: object  # leader: sees everything, changes no unit's work
+    vice_chairman: object
+    officer: object  # Culture–Society monitoring officer: sees everything, reviews
+    clerk: object  # văn thư: sees everything, registers directives in the admin
+    hamlet_head_a: object  # sees and changes hamlet A's work only
+    unit_head_b: object  # sees and changes department B's work only
+    staff_b: object  # member of department B
+    outsider: object  # hamlet head of another commune: sees nothing here
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    commune = f.OrganisationFactory(name="Ủy ban nhân dân xã Sơn Thử", place_name="Sơn Thử")
+    vhxh = f.UnitFactory(organisation=commune, name="Phòng Văn hóa - Xã hội", code="VHXH")
+    office = f.UnitFactory(organisation=commune, name="Văn phòng HĐND và UBND", code="VP")
+    unit_b = f.UnitFactory(organisation=commune, name="Phòng Kinh tế", code="KT")
+    hamlet_a = f.HamletFactory(organisation=commune, name="Thôn An")
+    directive = f.DirectiveFactory(organisation=commune, subject="Triển khai Kết luận thử")
+    section = f.SectionFactory(directive=directive, number=1)
+    task_shared = f.TaskFactory(section=section, number=1, short_title="Quán triệt Kết luận")
+    task_b_only = f.TaskFactory(section=section, number=2, short_title="Rà soát chức năng")
+    other_directive = f.DirectiveFactory(organisation=commune, subject="Việc riêng của phòng")
+    other_task = f.TaskFactory(
+        section=f.SectionFactory(directive=other_directive, number=1), number=1
+    )
+    assignment_a = f.AssignmentFactory(task=task_shared, unit=hamlet_a)
+    assignment_b = f.AssignmentFactory(
+        task=task_shared, unit=unit_b, status=AssignmentStatus.IN_PROGRESS, percent_done=40
+    )
+    assignment_b_only = f.AssignmentFactory(task=task_b_only, unit=unit_b)
+    f.AssignmentFactory(task=other_task, unit=unit_b)
+
+    other_commune = f.OrganisationFactory(name="Ủy ban nhân dân xã Khác")
+    other_hamlet = f.UnitFactory(organisation=other_commune, kind=UnitKind.HAMLET)
+
+    def person(username, role, unit=None, org=commune, **extra):
+        return f.UserFactory(username=username, role=role, unit=unit, organisation=org, **extra)
+
+    return Cast(
+        commune=commune,
+        vhxh=vhxh,
+        office=office,
+        unit_b=unit_b,
+        hamlet_a=hamlet_a,
+        directive=directive,
+        other_directive=other_directive,
+        task_shared=task_shared,
+        task_b_only=task_b_only,
+        assignment_a=assignment_a,
+        assignment_b=assignment_b,
+        assignment_b_only=assignment_b_only,
+        chairman=person("chairman", Role.CHAIRMAN),
+        vice_chairman=person("vice", Role.VICE_CHAIRMAN),
+        officer=person("officer", Role.MONITORING_OFFICER, vhxh, is_staff=True),
+        clerk=person("clerk", Role.CLERK, office, is_staff=True),
+        hamlet_head_a=person("hamlet_a", Role.HAMLET_HEAD, hamlet_a),
+        unit_head_b=person("head_b", Role.UNIT_HEAD, unit_b),
+        staff_b=person("staff_b", Role.UNIT_STAFF, unit_b),
+        outsider=person("outsider", Role.HAMLET_HEAD, other_hamlet, org=other_commune),
+    )
+
+
+@pytest.fixture
+def client_for():
+    """``client_for(user)`` → a test client signed in as ``user`` (or anonymous for None)."""
+
+    def make(user) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make

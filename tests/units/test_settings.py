@@ -1,0 +1,99 @@
+"""Settings come from the environment and refuse bad values loudly."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from sonmai.lib.env import Env, parse_email_url
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "x9!k2@q#s8$z7%v6^b5&n4*m3(l2)p1_o0-i9=u8+y7t6r5e4w3q2a1s",
+    "ALLOWED_HOSTS": "sonmai.example.gov.vn",
+    "SITE_URL": "https://sonmai.example.gov.vn",
+    "EMAIL_URL": "smtp://mail.example.gov.vn:587?tls=1",
+    "DATABASE_URL": "postgres://portal@db.example.gov.vn:5432/sonmai",
+}
+
+
+def run_django(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    inherited_out = set(PRODUCTION) | {"REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in inherited_out}
+    clean["DJANGO_SETTINGS_MODULE"] = "sonmai.settings"
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+class TestEnv:
+    def test_booleans_accept_the_usual_spellings_and_refuse_others(self):
+        env = Env({"A": "yes", "B": "0", "C": "maybe"})
+        assert env.bool("A", False) is True
+        assert env.bool("B", True) is False
+        assert env.bool("MISSING", True) is True
+        with pytest.raises(ImproperlyConfigured, match="C='maybe' is not a boolean"):
+            env.bool("C", False)
+
+    def test_integers_and_required_values_fail_loudly(self):
+        env = Env({"N": "12x", "M": "-1"})
+        with pytest.raises(ImproperlyConfigured, match="not an integer"):
+            env.int("N", 1)
+        with pytest.raises(ImproperlyConfigured, match="at least 0"):
+            env.int("M", 1, minimum=0)
+        with pytest.raises(ImproperlyConfigured, match="REQUIRED is required"):
+            env.str("REQUIRED")
+
+    def test_urls_must_have_an_allowed_scheme(self):
+        with pytest.raises(ImproperlyConfigured, match="scheme 'mysql'"):
+            Env({"DATABASE_URL": "mysql://x/y"}).url("DATABASE_URL", {"postgres", "sqlite"})
+
+    def test_email_url_becomes_smtp_settings(self):
+        parsed = parse_email_url("smtp://user:p%40ss@mail.example:587?tls=1")
+        assert parsed["EMAIL_HOST"] == "mail.example"
+        assert parsed["EMAIL_PORT"] == 587
+        assert parsed["EMAIL_HOST_PASSWORD"] == "p@ss"
+        assert parsed["EMAIL_USE_TLS"] is True
+        assert parse_email_url("file:///srv/mail")["EMAIL_FILE_PATH"] == "/srv/mail"
+        with pytest.raises(ImproperlyConfigured):
+            parse_email_url("smtp://h?tls=1&ssl=1")
+        with pytest.raises(ImproperlyConfigured):
+            parse_email_url("pigeon://coop")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"SECRET_KEY": ""}, "SECRET_KEY is required"),
+        ({"SECRET_KEY": "short"}, "SECRET_KEY must be a random string"),
+        ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS is required"),
+        ({"DATABASE_URL": "mysql://db/sonmai"}, "DATABASE_URL has scheme 'mysql'"),
+        ({"REDIS_URL": "http://redis"}, "REDIS_URL has scheme 'http'"),
+        ({"DEBUG": "perhaps"}, "DEBUG='perhaps' is not a boolean"),
+        ({"EMAIL_URL": ""}, "EMAIL_URL is required"),
+    ],
+)
+def test_production_settings_refuse_bad_values(change, message):
+    result = run_django(["check"], PRODUCTION | change)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_production_values_pass_the_deployment_checklist():
+    result = run_django(["check", "--deploy", "--fail-level", "WARNING"], PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_embedded_default_needs_no_configuration_in_debug():
+    result = run_django(["check"], {"DEBUG": "1"})
+    assert result.returncode == 0, result.stderr

@@ -1,0 +1,84 @@
+"""Who may do what: the single table of role capabilities.
+
+Every view and service asks this module (directly or through an app's ``access.py`` object
+fetchers). Object fetchers follow one rule: an object outside what the person may *see* is a
+404, so its existence is not revealed; an object they may see but not *change* is a 403.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+
+from units.choices import UNIT_ROLES, Role
+
+
+class Capability(StrEnum):
+    VIEW_WHOLE_ORGANISATION = "view_whole_organisation"
+    UPDATE_OWN_UNIT_WORK = "update_own_unit_work"
+    REQUEST_EXTENSION = "request_extension"
+    REVIEW_UPDATES = "review_updates"
+    URGE_UNITS = "urge_units"
+    DECIDE_EXTENSIONS = "decide_extensions"
+    MANAGE_DIRECTIVES = "manage_directives"
+    DRAFT_REPORTS = "draft_reports"
+    APPROVE_REPORTS = "approve_reports"
+    RECORD_DISPATCH = "record_dispatch"
+
+
+C = Capability
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.CHAIRMAN: frozenset({C.VIEW_WHOLE_ORGANISATION, C.DECIDE_EXTENSIONS, C.APPROVE_REPORTS}),
+    Role.VICE_CHAIRMAN: frozenset(
+        {C.VIEW_WHOLE_ORGANISATION, C.DECIDE_EXTENSIONS, C.APPROVE_REPORTS}
+    ),
+    Role.MONITORING_OFFICER: frozenset(
+        {
+            C.VIEW_WHOLE_ORGANISATION,
+            C.UPDATE_OWN_UNIT_WORK,
+            C.REVIEW_UPDATES,
+            C.URGE_UNITS,
+            C.MANAGE_DIRECTIVES,
+            C.DRAFT_REPORTS,
+        }
+    ),
+    Role.CLERK: frozenset({C.VIEW_WHOLE_ORGANISATION, C.MANAGE_DIRECTIVES, C.RECORD_DISPATCH}),
+    Role.UNIT_HEAD: frozenset({C.UPDATE_OWN_UNIT_WORK, C.REQUEST_EXTENSION}),
+    Role.HAMLET_HEAD: frozenset({C.UPDATE_OWN_UNIT_WORK, C.REQUEST_EXTENSION}),
+    Role.UNIT_STAFF: frozenset({C.UPDATE_OWN_UNIT_WORK}),
+}
+
+
+def has_capability(user: object, capability: Capability) -> bool:
+    """True when the signed-in ``user`` holds a role that grants ``capability``."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "organisation_id", None):
+        return False
+    return capability in ROLE_CAPABILITIES.get(user.role, frozenset())
+
+
+def require(user: object, capability: Capability) -> None:
+    """Raise 403 unless ``user`` holds ``capability``."""
+    if not has_capability(user, capability):
+        raise PermissionDenied
+
+
+def sees_whole_organisation(user: object) -> bool:
+    return has_capability(user, Capability.VIEW_WHOLE_ORGANISATION)
+
+
+def works_in_unit(user: object) -> bool:
+    """True for unit heads, hamlet heads and unit staff: they see only their unit."""
+    return bool(getattr(user, "unit_id", None)) and getattr(user, "role", None) in UNIT_ROLES
+
+
+def can_see_unit(user: object, unit_id: int | None) -> bool:
+    """Whether ``user`` may see the work of the unit ``unit_id`` of their own organisation."""
+    if sees_whole_organisation(user):
+        return True
+    return works_in_unit(user) and user.unit_id == unit_id
+
+
+def can_change_unit_work(user: object, unit_id: int | None) -> bool:
+    """Whether ``user`` may report progress for unit ``unit_id`` (their own unit only)."""
+    return has_capability(user, Capability.UPDATE_OWN_UNIT_WORK) and user.unit_id == unit_id

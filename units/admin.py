@@ -1,0 +1,78 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from units.models import Organisation, Unit, User
+
+
+class OrganisationScopedAdmin(admin.ModelAdmin):
+    """Admin that shows staff only their own organisation's rows (superusers see all).
+
+    ``organisation_path`` is the lookup from the model to its owning organisation.
+    """
+
+    organisation_path = "organisation"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{self.organisation_path: request.user.organisation_id})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not request.user.is_superuser and db_field.related_model is Unit:
+            kwargs["queryset"] = Unit.objects.filter(organisation_id=request.user.organisation_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "level", "administrative_code", "hosts_portal"]
+    list_filter = ["level", "hosts_portal"]
+    search_fields = ["name", "short_name", "administrative_code"]
+
+
+@admin.register(Unit)
+class UnitAdmin(OrganisationScopedAdmin):
+    list_display = ["name", "code", "kind", "is_demo", "is_active", "position"]
+    list_filter = ["kind", "is_demo", "is_active"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "full_name", "role", "unit", "organisation", "is_active"]
+    list_filter = ["role", "organisation", "is_staff", "is_active"]
+    search_fields = ["username", "full_name", "email"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (
+            _("Thông tin cá nhân"),
+            {"fields": ("full_name", "email", "phone", "position_title")},
+        ),
+        (_("Vai trò"), {"fields": ("organisation", "unit", "role")}),
+        (
+            _("Quyền"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Thời điểm"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "full_name",
+                    "organisation",
+                    "unit",
+                    "role",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )

@@ -1,0 +1,32 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationLevel(models.TextChoices):
+    PARTY_CENTRAL = "party_central", _("Cơ quan Trung ương Đảng")
+    STATE_CENTRAL = "state_central", _("Cơ quan Trung ương")
+    PROVINCE = "province", _("Ủy ban nhân dân cấp tỉnh")
+    PROVINCE_DEPARTMENT = "province_department", _("Cơ quan chuyên môn cấp tỉnh")
+    COMMUNE = "commune", _("Ủy ban nhân dân cấp xã")
+
+
+class UnitKind(models.TextChoices):
+    DEPARTMENT = "department", _("Bộ phận chuyên môn")
+    SERVICE_CENTRE = "service_centre", _("Trung tâm Phục vụ hành chính công")
+    HEALTH_STATION = "health_station", _("Trạm Y tế")
+    SCHOOL = "school", _("Trường học")
+    HAMLET = "hamlet", _("Thôn")
+
+
+class Role(models.TextChoices):
+    CHAIRMAN = "chairman", _("Chủ tịch UBND xã")
+    VICE_CHAIRMAN = "vice_chairman", _("Phó Chủ tịch UBND xã")
+    MONITORING_OFFICER = "monitoring_officer", _("Công chức theo dõi (Phòng Văn hóa - Xã hội)")
+    CLERK = "clerk", _("Văn thư")
+    UNIT_HEAD = "unit_head", _("Thủ trưởng đơn vị")
+    HAMLET_HEAD = "hamlet_head", _("Trưởng thôn")
+    UNIT_STAFF = "unit_staff", _("Cán bộ, công chức của đơn vị")
+
+
+#: Roles whose holder works inside one unit and sees only that unit's work.
+UNIT_ROLES = frozenset({Role.UNIT_HEAD, Role.HAMLET_HEAD, Role.UNIT_STAFF})

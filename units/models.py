@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sonmai.lib.vntext import nfc
+from units.choices import UNIT_ROLES, OrganisationLevel, Role, UnitKind
+
+
+class Organisation(models.Model):
+    """A body that issues documents: the Politburo, a province, a department, a commune.
+
+    Communes that use the portal are organisations with ``hosts_portal`` set; everything a user
+    sees is scoped to their own organisation, so one deployment can later serve a whole province.
+    """
+
+    name = models.CharField(_("tên đầy đủ"), max_length=200)
+    short_name = models.CharField(_("tên viết tắt"), max_length=100, blank=True)
+    level = models.CharField(_("cấp"), max_length=30, choices=OrganisationLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("cơ quan cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    report_via = models.ForeignKey(
+        "self",
+        verbose_name=_("báo cáo cấp trên qua"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Cơ quan tiếp nhận báo cáo thay cấp trên, ví dụ Sở Nội vụ."),
+    )
+    hosts_portal = models.BooleanField(_("dùng cổng theo dõi"), default=False)
+    document_header = models.TextField(
+        _("tên cơ quan ở đầu văn bản"),
+        blank=True,
+        help_text=_("Mỗi dòng một dòng, ví dụ: ỦY BAN NHÂN DÂN / XÃ SƠN MAI."),
+    )
+    place_name = models.CharField(
+        _("địa danh ghi ngày tháng"),
+        max_length=100,
+        blank=True,
+        help_text=_("Ví dụ: Sơn Mai (trong “Sơn Mai, ngày 07 tháng 01 năm 2026”)."),
+    )
+    administrative_code = models.CharField(_("mã đơn vị hành chính"), max_length=10, blank=True)
+    document_code = models.CharField(
+        _("ký hiệu cơ quan trong số văn bản"),
+        max_length=20,
+        blank=True,
+        help_text=_("Ví dụ: UBND (trong “05/BC-UBND”)."),
+    )
+    edxml_organ_id = models.CharField(
+        _("mã định danh (edXML)"),
+        max_length=13,
+        blank=True,
+        help_text=_("Mã 13 ký tự theo QCVN 102:2016, ví dụ 000.00.00.H41."),
+    )
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=50, blank=True)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    website = models.URLField(_("trang thông tin"), blank=True)
+
+    class Meta:
+        verbose_name = _("cơ quan, tổ chức")
+        verbose_name_plural = _("cơ quan, tổ chức")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_party_body(self) -> bool:
+        return self.level == OrganisationLevel.PARTY_CENTRAL
+
+    @property
+    def header_lines(self) -> list[str]:
+        return [line.strip() for line in self.document_header.splitlines() if line.strip()]
+
+
+class Unit(models.Model):
+    """A department, centre, station, school or hamlet of a commune People's Committee."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="units"
+    )
+    name = models.CharField(_("tên đơn vị"), max_length=150)
+    code = models.CharField(
+        _("ký hiệu"),
+        max_length=20,
+        blank=True,
+        help_text=_("Ký hiệu dùng trong số văn bản và nơi nhận, ví dụ VHXH."),
+    )
+    kind = models.CharField(_("loại đơn vị"), max_length=20, choices=UnitKind.choices)
+    is_demo = models.BooleanField(
+        _("dữ liệu mẫu"),
+        default=False,
+        help_text=_("Tên đặt để trình diễn, chưa phải tên thật của đơn vị."),
+    )
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+
+    class Meta:
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        ordering = ["organisation", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="unit_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.name = nfc(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def display_name(self) -> str:
+        # Demo names are marked wherever they appear, so nobody mistakes them for real hamlets.
+        return f"{self.name} (mẫu)" if self.is_demo else self.name
+
+    @property
+    def is_hamlet(self) -> bool:
+        return self.kind == UnitKind.HAMLET
+
+
+class User(AbstractUser):
+    """A person who signs in: a leader, an officer, a clerk or a member of a unit."""
+
+    full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("cơ quan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    role = models.CharField(_("vai trò"), max_length=30, choices=Role.choices, blank=True)
+    position_title = models.CharField(
+        _("chức vụ"), max_length=150, blank=True, help_text=_("Ví dụ: Trưởng thôn Thôn 1.")
+    )
+    phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+        ordering = ["full_name", "username"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.username
+
+    def get_short_name(self) -> str:
+        return self.full_name.split()[-1] if self.full_name else self.username
+
+    def clean(self) -> None:
+        super().clean()
+        self.full_name = nfc(self.full_name)
+        if self.role in UNIT_ROLES and self.unit_id is None:
+            raise ValidationError({"unit": _("Vai trò này cần gắn với một đơn vị.")})
+        if self.role == Role.HAMLET_HEAD and self.unit and not self.unit.is_hamlet:
+            raise ValidationError({"unit": _("Trưởng thôn phải thuộc một thôn.")})
+        if (
+            self.unit_id
+            and self.organisation_id
+            and self.unit.organisation_id != self.organisation_id
+        ):
+            raise ValidationError({"unit": _("Đơn vị không thuộc cơ quan của người dùng.")})

@@ -1,0 +1,45 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from directives import access as directive_access
+from directives.choices import BUCKET_ORDER
+from directives.services import bucket_counts_by_directive
+from units import access
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Take each role where its work is: units to their task list, others to the overview."""
+    user = request.user
+    if access.works_in_unit(user):
+        return redirect("directives:my_assignments")
+    today = timezone.localdate()
+    directives = list(
+        directive_access.visible_directives(user)
+        .filter(sections__isnull=False)
+        .distinct()
+        .select_related("issuing_body")
+    )
+    counts = bucket_counts_by_directive(directive_access.visible_assignments(user), today)
+    overview = []
+    for directive in directives:
+        directive_counts = counts.get(directive.pk, {})
+        total = sum(directive_counts.values())
+        overview.append(
+            {
+                "directive": directive,
+                "counts": [(bucket, directive_counts.get(bucket, 0)) for bucket in BUCKET_ORDER],
+                "total": total,
+            }
+        )
+    return render(
+        request,
+        "units/home.html",
+        {
+            "overview": overview,
+            "today": today,
+            "can_manage": access.has_capability(user, access.Capability.MANAGE_DIRECTIVES),
+        },
+    )
