@@ -1,0 +1,197 @@
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from directives.choices import (
+    BUCKET_COLOURS,
+    CADENCE_MONTHS,
+    AssignmentRole,
+    AssignmentStatus,
+    Bucket,
+    Cadence,
+)
+from directives.models.directive import Task
+from units.models import Unit
+
+#: Percentage points by which progress may trail the time elapsed before we warn.
+BEHIND_SCHEDULE_TOLERANCE = 10
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def with_bucket(self, today: datetime.date) -> AssignmentQuerySet:
+        """Annotate ``current_bucket``: the same rule as ``Assignment.bucket``, in SQL."""
+        return self.annotate(
+            current_bucket=Case(
+                When(
+                    status=AssignmentStatus.DONE,
+                    due_date__isnull=True,
+                    then=Value(Bucket.DONE_ON_TIME),
+                ),
+                When(
+                    status=AssignmentStatus.DONE,
+                    completed_on__lte=F("due_date"),
+                    then=Value(Bucket.DONE_ON_TIME),
+                ),
+                When(status=AssignmentStatus.DONE, then=Value(Bucket.DONE_LATE)),
+                When(due_date__isnull=True, then=Value(Bucket.ONGOING)),
+                When(due_date__lt=today, then=Value(Bucket.OVERDUE)),
+                When(status=AssignmentStatus.NOT_STARTED, then=Value(Bucket.NOT_STARTED)),
+                default=Value(Bucket.IN_PROGRESS),
+                output_field=models.CharField(),
+            )
+        )
+
+
+class Assignment(models.Model):
+    """One unit's share of one task: lead or coordinating, with its own deadline and progress."""
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("nhiệm vụ"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    role = models.CharField(
+        _("vai trò"), max_length=20, choices=AssignmentRole.choices, default=AssignmentRole.LEAD
+    )
+    assigned_on = models.DateField(_("ngày giao"), default=timezone.localdate)
+    due_date = models.DateField(
+        _("hạn hoàn thành"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống với nhiệm vụ thường xuyên."),
+    )
+    cadence = models.CharField(
+        _("chu kỳ báo cáo"), max_length=20, choices=Cadence.choices, blank=True
+    )
+    report_day = models.PositiveSmallIntegerField(
+        _("ngày báo cáo trong tháng"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("Báo cáo định kỳ trước ngày này của tháng cuối kỳ."),
+    )
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=20,
+        choices=AssignmentStatus.choices,
+        default=AssignmentStatus.NOT_STARTED,
+    )
+    percent_done = models.PositiveSmallIntegerField(
+        _("tỷ lệ hoàn thành (%)"),
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    started_on = models.DateField(_("ngày bắt đầu"), null=True, blank=True)
+    completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("phân công")
+        verbose_name_plural = _("phân công")
+        ordering = ["task__section__number", "task__number", "unit__position", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "unit"], name="assignment_task_unit_unique"),
+            models.CheckConstraint(
+                condition=Q(percent_done__lte=100), name="assignment_percent_at_most_100"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=AssignmentStatus.DONE) | Q(completed_on__isnull=False),
+                name="assignment_done_has_completion_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "status", "due_date"], name="assignment_unit_status_due"),
+            models.Index(fields=["status", "due_date"], name="assignment_status_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task.citation} – {self.unit}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.due_date is None and not self.cadence:
+            errors["due_date"] = _("Cần có hạn hoàn thành hoặc chu kỳ báo cáo.")
+        if self.status == AssignmentStatus.DONE and self.completed_on is None:
+            errors["completed_on"] = _("Nhiệm vụ đã hoàn thành cần có ngày hoàn thành.")
+        if (
+            self.task_id
+            and self.unit_id
+            and self.unit.organisation_id != self.task.section.directive.organisation_id
+        ):
+            errors["unit"] = _("Đơn vị không thuộc cơ quan theo dõi văn bản.")
+        if errors:
+            raise ValidationError(errors)
+
+    # --- Classification ----------------------------------------------------------------------
+    @property
+    def is_done(self) -> bool:
+        return self.status == AssignmentStatus.DONE
+
+    @property
+    def is_ongoing(self) -> bool:
+        return self.due_date is None
+
+    def bucket(self, today: datetime.date) -> Bucket:
+        """The official classification on ``today`` (see ``AssignmentQuerySet.with_bucket``).
+
+        The due date itself is still within the deadline; a task finished on its due date is
+        done on time. Without a due date the task is ongoing (thường xuyên) until it is done.
+        """
+        if self.is_done:
+            if self.due_date is None or self.completed_on <= self.due_date:
+                return Bucket.DONE_ON_TIME
+            return Bucket.DONE_LATE
+        if self.due_date is None:
+            return Bucket.ONGOING
+        if today > self.due_date:
+            return Bucket.OVERDUE
+        if self.status == AssignmentStatus.NOT_STARTED:
+            return Bucket.NOT_STARTED
+        return Bucket.IN_PROGRESS
+
+    def bucket_colour(self, today: datetime.date) -> str:
+        return BUCKET_COLOURS[self.bucket(today)]
+
+    def days_left(self, today: datetime.date) -> int | None:
+        """Calendar days until the due date; negative when late; None when ongoing."""
+        if self.due_date is None:
+            return None
+        return (self.due_date - today).days
+
+    def is_behind_schedule(self, today: datetime.date) -> bool:
+        """Early warning (có nguy cơ chậm): progress trails the share of time already elapsed."""
+        if self.is_done or self.due_date is None or today > self.due_date:
+            return False
+        span = (self.due_date - self.assigned_on).days
+        elapsed = (today - self.assigned_on).days
+        if span <= 0 or elapsed <= 0:
+            return False
+        expected = 100 * elapsed / span
+        return self.percent_done + BEHIND_SCHEDULE_TOLERANCE < expected
+
+    def next_report_date(self, today: datetime.date) -> datetime.date | None:
+        """The next periodic reporting date on or after ``today`` for a cadenced assignment."""
+        months = CADENCE_MONTHS.get(self.cadence)
+        if not months:
+            return None
+        year, month = today.year, today.month
+        for _step in range(13):
+            if month % months == 0:
+                candidate = datetime.date(year, month, self.report_day)
+                if candidate >= today:
+                    return candidate
+            month += 1
+            if month > 12:
+                year, month = year + 1, 1
+        return None
