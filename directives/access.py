@@ -1,4 +1,9 @@
-"""Scoped access to directives and assignments; every view fetches through these functions."""
+"""Scoped access to directives, assignments, updates, evidence and extension requests.
+
+Every view fetches through these functions. What a person may not see is a 404 (its existence
+is not revealed); what they may see but not change is a 403. Role capabilities come from the
+single table in ``units.access``.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from directives.models import Assignment, Directive
+from directives.models import Assignment, Directive, Evidence, ExtensionRequest, ProgressUpdate
+from directives.services.evidence import can_remove_evidence
 from units import access as policy
 
 
@@ -19,7 +25,10 @@ def visible_directives(user: object) -> QuerySet[Directive]:
     if policy.sees_whole_organisation(user):
         return directives
     if policy.works_in_unit(user):
-        assigned = Directive.objects.filter(sections__tasks__assignments__unit_id=user.unit_id)
+        assigned = Directive.objects.filter(
+            sections__tasks__assignments__unit_id=user.unit_id,
+            sections__tasks__assignments__removed_at__isnull=True,
+        )
         with_tasks = Directive.objects.filter(sections__tasks__isnull=False)
         return directives.filter(
             Q(id__in=assigned.values("id")) | ~Q(id__in=with_tasks.values("id"))
@@ -29,22 +38,27 @@ def visible_directives(user: object) -> QuerySet[Directive]:
 
 def get_directive_for(user: object, pk: int) -> Directive:
     directive = (
-        visible_directives(user).select_related("issuing_body", "monitoring_unit").filter(pk=pk)
-    ).first()
+        visible_directives(user)
+        .select_related("issuing_body", "monitoring_unit")
+        .filter(pk=pk)
+        .first()
+    )
     if directive is None:
         raise Http404
     return directive
 
 
 def visible_assignments(user: object) -> QuerySet[Assignment]:
-    """Assignments the user may see: all of the organisation's, or only their unit's."""
+    """Assignments the user may see: all of the organisation's, or their unit's own plus the
+    lead assignments their unit coordinates with."""
     if not getattr(user, "organisation_id", None):
         return Assignment.objects.none()
     assignments = Assignment.objects.filter(unit__organisation_id=user.organisation_id)
     if policy.sees_whole_organisation(user):
         return assignments
     if policy.works_in_unit(user):
-        return assignments.filter(unit_id=user.unit_id)
+        supported = Assignment.objects.filter(unit_id=user.unit_id).values("lead_assignment_id")
+        return assignments.filter(Q(unit_id=user.unit_id) | Q(id__in=supported))
     return Assignment.objects.none()
 
 
@@ -53,7 +67,7 @@ def get_assignment_for(user: object, pk: int, *, write: bool = False) -> Assignm
     may also report on it."""
     assignment = (
         visible_assignments(user)
-        .select_related("task__section__directive__issuing_body", "unit")
+        .select_related("task__section__directive__issuing_body", "unit", "lead_assignment__unit")
         .filter(pk=pk)
         .first()
     )
@@ -62,3 +76,61 @@ def get_assignment_for(user: object, pk: int, *, write: bool = False) -> Assignm
     if write and not policy.can_change_unit_work(user, assignment.unit_id):
         raise PermissionDenied
     return assignment
+
+
+def visible_updates(user: object) -> QuerySet[ProgressUpdate]:
+    return ProgressUpdate.objects.filter(assignment__in=visible_assignments(user))
+
+
+def get_update_for(user: object, pk: int, *, review: bool = False) -> ProgressUpdate:
+    update = (
+        visible_updates(user)
+        .select_related("assignment__unit", "assignment__task__section", "author")
+        .filter(pk=pk)
+        .first()
+    )
+    if update is None:
+        raise Http404
+    if review:
+        policy.require(user, policy.Capability.REVIEW_UPDATES)
+    return update
+
+
+def get_evidence_for(user: object, pk: int, *, write: bool = False) -> Evidence:
+    """Evidence of an assignment the user may see; staged files only to their uploader."""
+    evidence = (
+        Evidence.objects.filter(assignment__in=visible_assignments(user), pk=pk)
+        .select_related("update", "assignment")
+        .first()
+    )
+    if evidence is None or (
+        evidence.update_id is None and evidence.uploaded_by_id != getattr(user, "pk", None)
+    ):
+        raise Http404
+    if write and not can_remove_evidence(evidence, user):
+        raise PermissionDenied
+    return evidence
+
+
+def visible_extensions(user: object) -> QuerySet[ExtensionRequest]:
+    return ExtensionRequest.objects.filter(assignment__in=visible_assignments(user))
+
+
+def get_extension_for(user: object, pk: int, *, decide: bool = False) -> ExtensionRequest:
+    extension = (
+        visible_extensions(user)
+        .select_related("assignment__unit", "assignment__task__section", "requested_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if extension is None:
+        raise Http404
+    if decide and not policy.can_decide_extensions(user):
+        raise PermissionDenied
+    return extension
+
+
+def can_request_extension(user: object, assignment: Assignment) -> bool:
+    return policy.has_capability(
+        user, policy.Capability.REQUEST_EXTENSION
+    ) and policy.can_change_unit_work(user, assignment.unit_id)

@@ -106,3 +106,33 @@ BUCKET_ORDER = [
     Bucket.NOT_STARTED,
     Bucket.ONGOING,
 ]
+
+
+class UpdateKind(models.TextChoices):
+    PROGRESS = "progress", _("Báo cáo tiến độ")
+    CONTRIBUTION = "contribution", _("Đóng góp của đơn vị phối hợp")
+
+
+class ReviewState(models.TextChoices):
+    PENDING = "pending", _("Chờ xem xét")
+    ACCEPTED = "accepted", _("Đã tiếp nhận")
+    RETURNED = "returned", _("Bị trả lại")
+
+
+class ExtensionState(models.TextChoices):
+    PENDING = "pending", _("Chờ quyết định")
+    APPROVED = "approved", _("Đã đồng ý gia hạn")
+    REFUSED = "refused", _("Không đồng ý gia hạn")
+    WITHDRAWN = "withdrawn", _("Đã rút đề nghị")
+
+
+class EvidenceKind(models.TextChoices):
+    IMAGE = "image", _("Ảnh")
+    PDF = "pdf", _("Tệp PDF")
+    DOCUMENT = "document", _("Văn bản, bảng tính")
+
+
+class HistoryAction(models.TextChoices):
+    CREATED = "created", _("Tạo mới")
+    CHANGED = "changed", _("Thay đổi")
+    REMOVED = "removed", _("Gỡ bỏ")

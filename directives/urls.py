@@ -1,12 +1,21 @@
 from django.urls import path
 
-from directives import views
+from directives.views import extensions, pages, progress, search
 
 app_name = "directives"
 
 urlpatterns = [
-    path("van-ban/", views.directive_list, name="directive_list"),
-    path("van-ban/<int:pk>/", views.directive_detail, name="directive_detail"),
-    path("viec-cua-don-vi/", views.my_assignments, name="my_assignments"),
-    path("nhiem-vu/<int:pk>/", views.assignment_detail, name="assignment_detail"),
+    path("van-ban/", pages.directive_list, name="directive_list"),
+    path("van-ban/<int:pk>/", pages.directive_detail, name="directive_detail"),
+    path("viec-cua-don-vi/", pages.my_assignments, name="my_assignments"),
+    path("nhiem-vu/<int:pk>/", pages.assignment_detail, name="assignment_detail"),
+    path("nhiem-vu/<int:pk>/cap-nhat/", progress.update_create, name="update_create"),
+    path("nhiem-vu/<int:pk>/gia-han/", extensions.extension_request, name="extension_request"),
+    path("minh-chung/<int:pk>/", progress.evidence_download, name="evidence_download"),
+    path("minh-chung/<int:pk>/go-bo/", progress.evidence_remove, name="evidence_remove"),
+    path("xem-xet/", progress.review_queue, name="review_queue"),
+    path("cap-nhat/<int:pk>/xem-xet/", progress.update_review, name="update_review"),
+    path("gia-han/", extensions.extension_list, name="extension_list"),
+    path("gia-han/<int:pk>/", extensions.extension_decide, name="extension_decide"),
+    path("tim-kiem/", search.search, name="search"),
 ]

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
+from sonmai.lib.actor import acting_as
+
 
 class LanguageMiddleware:
     """Vietnamese for everyone unless the person picked another language.
@@ -25,3 +27,14 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class ActorMiddleware:
+    """Record the signed-in person as the actor of every change made during the request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with acting_as(getattr(request, "user", None)):
+            return self.get_response(request)

@@ -86,6 +86,71 @@ CASES: list[Case] = [
         lambda c: reverse("directives:assignment_detail", args=[c.assignment_b.pk]),
         statuses(200, outsider=404, hamlet_head_a=404),
     ),
+    # --- progress updates, evidence and review -------------------------------------------
+    Case(
+        "directives:update_create",
+        lambda c: reverse("directives:update_create", args=[c.assignment_a.pk]),
+        statuses(
+            403, hamlet_head_a=200, **dict.fromkeys(("unit_head_b", "staff_b", "outsider"), 404)
+        ),
+    ),
+    Case(
+        "directives:update_create",
+        lambda c: reverse("directives:update_create", args=[c.assignment_b.pk]),
+        statuses(403, unit_head_b=200, staff_b=200, hamlet_head_a=404, outsider=404),
+    ),
+    Case(
+        "directives:evidence_download",
+        lambda c: reverse("directives:evidence_download", args=[c.evidence_a.pk]),
+        statuses(200, **dict.fromkeys(("unit_head_b", "staff_b", "outsider"), 404)),
+    ),
+    Case(
+        "directives:evidence_remove",
+        lambda c: reverse("directives:evidence_remove", args=[c.evidence_a.pk]),
+        statuses(
+            403, hamlet_head_a=302, **dict.fromkeys(("unit_head_b", "staff_b", "outsider"), 404)
+        ),
+        method="post",
+    ),
+    Case(
+        "directives:review_queue",
+        lambda c: reverse("directives:review_queue"),
+        statuses(403, officer=200),
+    ),
+    Case(
+        "directives:update_review",
+        lambda c: reverse("directives:update_review", args=[c.update_a.pk]),
+        statuses(403, officer=200, **dict.fromkeys(("unit_head_b", "staff_b", "outsider"), 404)),
+    ),
+    Case(
+        "directives:update_review",
+        lambda c: reverse("directives:update_review", args=[c.update_a.pk]),
+        statuses(403, officer=302, **dict.fromkeys(("unit_head_b", "staff_b", "outsider"), 404)),
+        method="post",
+        data={"decision": "accepted"},
+    ),
+    # --- deadline extensions ------------------------------------------------------------------
+    Case(
+        "directives:extension_request",
+        lambda c: reverse("directives:extension_request", args=[c.assignment_b.pk]),
+        statuses(403, unit_head_b=200, hamlet_head_a=404, outsider=404),
+    ),
+    Case(
+        "directives:extension_list", lambda c: reverse("directives:extension_list"), statuses(200)
+    ),
+    Case(
+        "directives:extension_decide",
+        lambda c: reverse("directives:extension_decide", args=[c.extension_b.pk]),
+        statuses(200, hamlet_head_a=404, outsider=404),
+    ),
+    Case(
+        "directives:extension_decide",
+        lambda c: reverse("directives:extension_decide", args=[c.extension_b.pk]),
+        statuses(403, chairman=302, vice_chairman=302, hamlet_head_a=404, outsider=404),
+        method="post",
+        data={"decision": "approve"},
+    ),
+    Case("directives:search", lambda c: reverse("directives:search"), statuses(200)),
     # The admin serves the clerk and the monitoring officer (staff); others are sent to log in.
     Case(
         "admin:index",

@@ -40,6 +40,9 @@ class Cast:
     unit_head_b: object  # sees and changes department B's work only
     staff_b: object  # member of department B
     outsider: object  # hamlet head of another commune: sees nothing here
+    update_a: object  # hamlet A's pending progress update, with one photo
+    evidence_a: object
+    extension_b: object  # department B's pending request for more time
 
 
 @pytest.fixture
@@ -70,6 +73,12 @@ def cast(db) -> Cast:
     def person(username, role, unit=None, org=commune, **extra):
         return f.UserFactory(username=username, role=role, unit=unit, organisation=org, **extra)
 
+    hamlet_head_a = person("hamlet_a", Role.HAMLET_HEAD, hamlet_a)
+    unit_head_b = person("head_b", Role.UNIT_HEAD, unit_b)
+    update_a = f.ProgressUpdateFactory(assignment=assignment_a, author=hamlet_head_a)
+    evidence_a = f.EvidenceFactory(update=update_a, uploaded_by=hamlet_head_a)
+    extension_b = f.ExtensionRequestFactory(assignment=assignment_b, requested_by=unit_head_b)
+
     return Cast(
         commune=commune,
         vhxh=vhxh,
@@ -87,10 +96,13 @@ def cast(db) -> Cast:
         vice_chairman=person("vice", Role.VICE_CHAIRMAN),
         officer=person("officer", Role.MONITORING_OFFICER, vhxh, is_staff=True),
         clerk=person("clerk", Role.CLERK, office, is_staff=True),
-        hamlet_head_a=person("hamlet_a", Role.HAMLET_HEAD, hamlet_a),
-        unit_head_b=person("head_b", Role.UNIT_HEAD, unit_b),
+        hamlet_head_a=hamlet_head_a,
+        unit_head_b=unit_head_b,
         staff_b=person("staff_b", Role.UNIT_STAFF, unit_b),
         outsider=person("outsider", Role.HAMLET_HEAD, other_hamlet, org=other_commune),
+        update_a=update_a,
+        evidence_a=evidence_a,
+        extension_b=extension_b,
     )
 
 

@@ -1,11 +1,25 @@
 """Factories for the test suite. Defaults build a small commune with one dispatch."""
 
 import datetime
+import io
+import uuid
 
 import factory
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image
 
 from directives.choices import AssignmentRole, AssignmentStatus, DocumentType, TaskType
-from directives.models import Assignment, Directive, Section, Task
+from directives.models import (
+    Assignment,
+    Directive,
+    Evidence,
+    ExtensionRequest,
+    Indicator,
+    ProgressUpdate,
+    Section,
+    Task,
+)
 from units.choices import OrganisationLevel, Role, UnitKind
 from units.models import Organisation, Unit, User
 
@@ -97,3 +111,58 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     assigned_on = datetime.date(2026, 1, 12)
     due_date = datetime.date(2026, 3, 31)
     status = AssignmentStatus.NOT_STARTED
+
+
+def jpeg_bytes(size: tuple[int, int] = (64, 48), colour: str = "red") -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "JPEG")
+    return out.getvalue()
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indicator
+
+    task = factory.SubFactory(TaskFactory)
+    name = factory.Sequence(lambda n: f"Số hội nghị đã tổ chức {n}")
+    unit_of_measure = "cuộc"
+
+
+class ProgressUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressUpdate
+
+    assignment = factory.SubFactory(AssignmentFactory)
+    author = factory.SubFactory(UserFactory)
+    status = AssignmentStatus.IN_PROGRESS
+    percent_done = 30
+    results = "Đã tổ chức hội nghị quán triệt tại nhà văn hóa thôn."
+
+
+class EvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Evidence
+
+    update = factory.SubFactory(ProgressUpdateFactory)
+    assignment = factory.SelfAttribute("update.assignment")
+    submission_token = factory.LazyFunction(uuid.uuid4)
+    file = factory.LazyFunction(lambda: ContentFile(jpeg_bytes(), name="bien-ban.jpg"))
+    original_name = "bien-ban.jpg"
+    kind = "image"
+    content_type = "image/jpeg"
+    size = 1000
+    uploaded_by = factory.SubFactory(UserFactory)
+    uploaded_at = factory.LazyFunction(timezone.now)
+
+
+class ExtensionRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExtensionRequest
+
+    assignment = factory.SubFactory(AssignmentFactory)
+    requested_by = factory.SubFactory(UserFactory)
+    reason = "Chờ hướng dẫn của cấp trên về sắp xếp bộ máy."
+    current_due_date = factory.SelfAttribute("assignment.due_date")
+    proposed_due_date = factory.LazyAttribute(
+        lambda o: o.assignment.due_date + datetime.timedelta(days=30)
+    )

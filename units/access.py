@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
 
-from units.choices import UNIT_ROLES, Role
+from units.choices import UNIT_ROLES, ExtensionDeciders, Role
 
 
 class Capability(StrEnum):
@@ -33,6 +33,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.VICE_CHAIRMAN: frozenset(
         {C.VIEW_WHOLE_ORGANISATION, C.DECIDE_EXTENSIONS, C.APPROVE_REPORTS}
     ),
+    # The officer decides extensions only where the organisation says so (see
+    # ``can_decide_extensions``).
     Role.MONITORING_OFFICER: frozenset(
         {
             C.VIEW_WHOLE_ORGANISATION,
@@ -82,3 +84,15 @@ def can_see_unit(user: object, unit_id: int | None) -> bool:
 def can_change_unit_work(user: object, unit_id: int | None) -> bool:
     """Whether ``user`` may report progress for unit ``unit_id`` (their own unit only)."""
     return has_capability(user, Capability.UPDATE_OWN_UNIT_WORK) and user.unit_id == unit_id
+
+
+def can_decide_extensions(user: object) -> bool:
+    """Leaders always; the monitoring officer when the organisation is configured so."""
+    if has_capability(user, Capability.DECIDE_EXTENSIONS):
+        return True
+    return (
+        getattr(user, "is_authenticated", False)
+        and user.role == Role.MONITORING_OFFICER
+        and user.organisation is not None
+        and user.organisation.extension_deciders == ExtensionDeciders.LEADERS_AND_OFFICER
+    )

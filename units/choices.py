@@ -30,3 +30,8 @@ class Role(models.TextChoices):
 
 #: Roles whose holder works inside one unit and sees only that unit's work.
 UNIT_ROLES = frozenset({Role.UNIT_HEAD, Role.HAMLET_HEAD, Role.UNIT_STAFF})
+
+
+class ExtensionDeciders(models.TextChoices):
+    LEADERS = "leaders", _("Chủ tịch, Phó Chủ tịch")
+    LEADERS_AND_OFFICER = "leaders_and_officer", _("Chủ tịch, Phó Chủ tịch và công chức theo dõi")

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sonmai.lib.vntext import nfc
-from units.choices import UNIT_ROLES, OrganisationLevel, Role, UnitKind
+from units.choices import UNIT_ROLES, ExtensionDeciders, OrganisationLevel, Role, UnitKind
 
 
 class Organisation(models.Model):
@@ -65,6 +65,12 @@ class Organisation(models.Model):
     phone = models.CharField(_("điện thoại"), max_length=50, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
     website = models.URLField(_("trang thông tin"), blank=True)
+    extension_deciders = models.CharField(
+        _("ai quyết định gia hạn"),
+        max_length=30,
+        choices=ExtensionDeciders.choices,
+        default=ExtensionDeciders.LEADERS,
+    )
 
     class Meta:
         verbose_name = _("cơ quan, tổ chức")

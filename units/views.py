@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from directives import access as directive_access
 from directives.choices import BUCKET_ORDER
-from directives.services import bucket_counts_by_directive
+from directives.services.summaries import bucket_counts_by_directive
 from units import access
 
 

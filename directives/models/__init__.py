@@ -1,13 +1,23 @@
 """Directives, their tasks and each unit's assignment, with progress and history."""
 
 from directives.models.assignment import BEHIND_SCHEDULE_TOLERANCE, Assignment, AssignmentQuerySet
-from directives.models.directive import Directive, Section, Task
+from directives.models.directive import Directive, Indicator, Section, Task
+from directives.models.extension import DeadlineChange, ExtensionRequest
+from directives.models.history import HistoryEntry
+from directives.models.progress import Evidence, IndicatorValue, ProgressUpdate
 
 __all__ = [
     "BEHIND_SCHEDULE_TOLERANCE",
     "Assignment",
     "AssignmentQuerySet",
+    "DeadlineChange",
     "Directive",
+    "Evidence",
+    "ExtensionRequest",
+    "HistoryEntry",
+    "Indicator",
+    "IndicatorValue",
+    "ProgressUpdate",
     "Section",
     "Task",
 ]

@@ -18,13 +18,14 @@ from directives.choices import (
     Cadence,
 )
 from directives.models.directive import Task
+from directives.tracking import AliveManager, TrackedModel, TrackedQuerySet
 from units.models import Unit
 
 #: Percentage points by which progress may trail the time elapsed before we warn.
 BEHIND_SCHEDULE_TOLERANCE = 10
 
 
-class AssignmentQuerySet(models.QuerySet):
+class AssignmentQuerySet(TrackedQuerySet):
     def with_bucket(self, today: datetime.date) -> AssignmentQuerySet:
         """Annotate ``current_bucket``: the same rule as ``Assignment.bucket``, in SQL."""
         return self.annotate(
@@ -49,8 +50,28 @@ class AssignmentQuerySet(models.QuerySet):
         )
 
 
-class Assignment(models.Model):
-    """One unit's share of one task: lead or coordinating, with its own deadline and progress."""
+class Assignment(TrackedModel):
+    """One unit's share of one task: lead or coordinating, with its own deadline and progress.
+
+    Status, percent and completion date are set only by progress updates (see
+    ``directives.services.progress``); a coordinating assignment that names its
+    ``lead_assignment`` follows the lead's progress.
+    """
+
+    TRACKED_FIELDS = (
+        "unit",
+        "role",
+        "lead_assignment",
+        "assigned_on",
+        "due_date",
+        "cadence",
+        "report_day",
+        "status",
+        "percent_done",
+        "started_on",
+        "completed_on",
+    )
+    HISTORY_ASSIGNMENT_FIELD = "id"
 
     task = models.ForeignKey(
         Task, verbose_name=_("nhiệm vụ"), on_delete=models.PROTECT, related_name="assignments"
@@ -60,6 +81,15 @@ class Assignment(models.Model):
     )
     role = models.CharField(
         _("vai trò"), max_length=20, choices=AssignmentRole.choices, default=AssignmentRole.LEAD
+    )
+    lead_assignment = models.ForeignKey(
+        "self",
+        verbose_name=_("phối hợp với"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="coordinating_assignments",
+        help_text=_("Đơn vị chủ trì mà đơn vị phối hợp hỗ trợ; tiến độ theo đơn vị chủ trì."),
     )
     assigned_on = models.DateField(_("ngày giao"), default=timezone.localdate)
     due_date = models.DateField(
@@ -94,9 +124,11 @@ class Assignment(models.Model):
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
-    objects = AssignmentQuerySet.as_manager()
+    objects = AliveManager.from_queryset(AssignmentQuerySet)()
+    all_objects = models.Manager.from_queryset(AssignmentQuerySet)()
 
     class Meta:
+        base_manager_name = "all_objects"
         verbose_name = _("phân công")
         verbose_name_plural = _("phân công")
         ordering = ["task__section__number", "task__number", "unit__position", "unit__name"]
@@ -130,10 +162,21 @@ class Assignment(models.Model):
             and self.unit.organisation_id != self.task.section.directive.organisation_id
         ):
             errors["unit"] = _("Đơn vị không thuộc cơ quan theo dõi văn bản.")
+        if self.lead_assignment_id:
+            lead = self.lead_assignment
+            if self.role != AssignmentRole.COORDINATING:
+                errors["lead_assignment"] = _("Chỉ đơn vị phối hợp mới ghi đơn vị chủ trì.")
+            elif lead.task_id != self.task_id or lead.role != AssignmentRole.LEAD:
+                errors["lead_assignment"] = _("Phải là đơn vị chủ trì của cùng nhiệm vụ.")
         if errors:
             raise ValidationError(errors)
 
     # --- Classification ----------------------------------------------------------------------
+    @property
+    def follows_lead(self) -> bool:
+        """A coordinating unit whose status mirrors the lead unit's."""
+        return self.role == AssignmentRole.COORDINATING and self.lead_assignment_id is not None
+
     @property
     def is_done(self) -> bool:
         return self.status == AssignmentStatus.DONE

@@ -233,3 +233,35 @@ class Task(models.Model):
     def citation(self) -> str:
         """Where the task sits in its source: "mục 1, ý 3"."""
         return f"mục {self.section.number}, ý {self.number}"
+
+
+class Indicator(models.Model):
+    """A figure a task asks units to report (meetings held, participants, officials trained).
+
+    Units enter a value with each progress update; values add up per reporting period.
+    """
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    name = models.CharField(_("tên chỉ tiêu"), max_length=160)
+    unit_of_measure = models.CharField(
+        _("đơn vị tính"), max_length=30, help_text=_("Ví dụ: cuộc, lượt người, người.")
+    )
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("chỉ tiêu báo cáo")
+        verbose_name_plural = _("chỉ tiêu báo cáo")
+        ordering = ["task", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "name"], name="indicator_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.unit_of_measure})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.name = nfc(self.name)
+        self.unit_of_measure = nfc(self.unit_of_measure)
+        super().save(*args, **kwargs)

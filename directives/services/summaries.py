@@ -1,4 +1,4 @@
-"""Read-side summaries shared by pages (state-changing services arrive with later features)."""
+"""Read-side summaries shared by pages."""
 
 from __future__ import annotations
 

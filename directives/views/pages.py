@@ -12,8 +12,19 @@ from django.utils.translation import gettext_lazy as _
 
 from directives import access
 from directives.choices import Bucket
-from directives.models import Assignment, Task
-from directives.services import bucket_counts_by_directive, summarise_buckets
+from directives.forms import ReviewForm
+from directives.history_display import describe, object_label
+from directives.models import (
+    Assignment,
+    Evidence,
+    HistoryEntry,
+    IndicatorValue,
+    ProgressUpdate,
+    Task,
+)
+from directives.services.progress import pending_returns
+from directives.services.summaries import bucket_counts_by_directive, summarise_buckets
+from units import access as policy
 
 #: Days ahead in which a deadline counts as "due soon" on a unit's list.
 DUE_SOON_DAYS = 7
@@ -109,25 +120,63 @@ def my_assignments(request: HttpRequest) -> HttpResponse:
         assignments = list(
             access.visible_assignments(request.user)
             .filter(unit_id=request.user.unit_id)
-            .select_related("task__section__directive__issuing_body", "unit")
+            .select_related(
+                "task__section__directive__issuing_body", "unit", "lead_assignment__unit"
+            )
             .with_bucket(today)
         )
         groups = group_by_urgency(assignments, today)
-    return render(request, "directives/my_assignments.html", {"groups": groups, "today": today})
+        returned = pending_returns(assignments)
+        for assignment in assignments:
+            assignment.returned_update = returned.get(assignment.pk)
+    else:
+        returned = {}
+    return render(
+        request,
+        "directives/my_assignments.html",
+        {"groups": groups, "today": today, "returned_count": len(returned)},
+    )
 
 
 @login_required
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
-    assignment = access.get_assignment_for(request.user, pk)
+    user = request.user
+    assignment = access.get_assignment_for(user, pk)
     assignment.current_bucket = assignment.bucket(today)
     partners = list(
-        access.visible_assignments(request.user)
+        access.visible_assignments(user)
         .filter(task_id=assignment.task_id)
         .exclude(pk=assignment.pk)
         .select_related("unit")
         .with_bucket(today)
     )
+    # The lead's page also shows what its coordinating units contributed.
+    followers = [a.pk for a in partners if a.lead_assignment_id == assignment.pk]
+    updates = list(
+        ProgressUpdate.objects.filter(assignment_id__in=[assignment.pk, *followers])
+        .select_related("author", "reviewed_by", "assignment__unit")
+        .prefetch_related(
+            Prefetch("values", queryset=IndicatorValue.objects.select_related("indicator")),
+            Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by")),
+        )
+        .order_by("-created_at", "-id")
+    )
+    history = list(
+        HistoryEntry.objects.filter(assignment=assignment)
+        .select_related("actor", "content_type")
+        .order_by("-created_at", "-id")[:200]
+    )
+    for entry in history:
+        entry.lines = describe(entry)
+        entry.object_label = object_label(entry)
+    extensions = list(
+        assignment.extension_requests.select_related("requested_by", "decided_by").order_by(
+            "-created_at"
+        )
+    )
+    latest_own = next((u for u in updates if u.assignment_id == assignment.pk), None)
+    can_write = policy.can_change_unit_work(user, assignment.unit_id)
     return render(
         request,
         "directives/assignment_detail.html",
@@ -136,7 +185,36 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "task": assignment.task,
             "directive": assignment.task.section.directive,
             "partners": partners,
+            "updates": updates,
+            "indicator_totals": indicator_totals(updates),
+            "history": history,
+            "extensions": extensions,
+            "pending_extension": next((e for e in extensions if e.is_pending), None),
+            "deadline_changes": list(
+                assignment.deadline_changes.select_related("changed_by").order_by("-created_at")
+            ),
+            "returned": latest_own if latest_own and latest_own.is_returned else None,
             "today": today,
             "behind_schedule": assignment.is_behind_schedule(today),
+            "can_write": can_write,
+            "can_request_extension": access.can_request_extension(user, assignment)
+            and assignment.due_date is not None
+            and not assignment.is_done,
+            "can_review": policy.has_capability(user, policy.Capability.REVIEW_UPDATES),
+            "review_form": ReviewForm(),
         },
     )
+
+
+def indicator_totals(updates: list[ProgressUpdate]) -> list[tuple[str, str, int]]:
+    """Sum of each figure over the updates that count (returned ones do not)."""
+    totals: dict[int, list] = {}
+    for update in updates:
+        if update.is_returned:
+            continue
+        for value in update.values.all():
+            entry = totals.setdefault(
+                value.indicator_id, [value.indicator.name, value.indicator.unit_of_measure, 0]
+            )
+            entry[2] += value.value
+    return [tuple(entry) for entry in totals.values()]

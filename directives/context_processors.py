@@ -1,0 +1,25 @@
+"""Counts shown in the navigation bar: work waiting for the person who is signed in."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from directives import access
+from directives.choices import ExtensionState, ReviewState
+from units import access as policy
+
+
+def waiting_work(request: HttpRequest) -> dict[str, int]:
+    user = getattr(request, "user", None)
+    if not getattr(user, "is_authenticated", False) or not user.organisation_id:
+        return {}
+    counts = {}
+    if policy.has_capability(user, policy.Capability.REVIEW_UPDATES):
+        counts["pending_reviews"] = (
+            access.visible_updates(user).filter(review_state=ReviewState.PENDING).count()
+        )
+    if policy.can_decide_extensions(user):
+        counts["pending_extensions"] = (
+            access.visible_extensions(user).filter(state=ExtensionState.PENDING).count()
+        )
+    return counts

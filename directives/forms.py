@@ -1,0 +1,276 @@
+from __future__ import annotations
+
+import datetime
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from directives.choices import AssignmentStatus, Bucket, ReviewState
+from directives.models import Assignment, Indicator
+from sonmai.lib.vntext import nfc
+
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
+RESULTS_MAX = 5000
+NOTE_MAX = 3000
+
+
+class NfcCharField(forms.CharField):
+    """Text stored in Unicode NFC whatever form the phone's keyboard produced."""
+
+    def to_python(self, value: object) -> str:
+        return nfc(super().to_python(value))
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def format_value(self, value: object) -> str | None:
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        return super().format_value(value)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by content in the view's service call."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: object, initial: object = None) -> list:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+def _crispy() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
+
+
+class ProgressUpdateForm(forms.Form):
+    """Status, percent, results, figures, difficulties, proposals and evidence in one form.
+
+    A coordinating unit that follows its lead reports a contribution: no status fields.
+    """
+
+    status = forms.ChoiceField(
+        label=_("Tình trạng"),
+        choices=AssignmentStatus.choices,
+        widget=forms.RadioSelect,
+    )
+    percent_done = forms.IntegerField(
+        label=_("Tỷ lệ hoàn thành (%)"),
+        min_value=0,
+        max_value=100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 100, "step": 5}),
+    )
+    completed_on = forms.DateField(
+        label=_("Ngày hoàn thành"),
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=DateInput(),
+        help_text=_("Chỉ ghi khi đã hoàn thành."),
+    )
+    results = NfcCharField(
+        label=_("Kết quả đạt được"),
+        max_length=RESULTS_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Đã làm gì, ở đâu, khi nào; ví dụ: tổ chức hội nghị thôn ngày 15/01."),
+    )
+    difficulties = NfcCharField(
+        label=_("Khó khăn, vướng mắc"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    proposals = NfcCharField(
+        label=_("Kiến nghị, đề xuất"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    evidence = MultipleFileField(
+        label=_("Minh chứng (ảnh biên bản, PDF, Word, Excel)"),
+        required=False,
+        help_text=_("Tối đa 6 tệp, mỗi tệp đến 10 MB; ảnh được thu nhỏ và xóa thông tin vị trí."),
+    )
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(
+        self, *args: object, assignment: Assignment, indicators: list[Indicator], **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.assignment = assignment
+        self.indicators = indicators
+        self.is_contribution = assignment.follows_lead
+        if self.is_contribution:
+            for name in ("status", "percent_done", "completed_on"):
+                del self.fields[name]
+        self.fields["evidence"].widget.attrs["accept"] = (
+            "image/jpeg,image/png,image/webp,application/pdf,.doc,.docx,.xls,.xlsx,.odt,.ods"
+        )
+        for indicator in indicators:
+            self.fields[self.indicator_field(indicator)] = forms.IntegerField(
+                label=f"{indicator.name} ({indicator.unit_of_measure})",
+                required=False,
+                min_value=0,
+                max_value=10_000_000,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+                help_text=_("Số phát sinh trong lần báo cáo này (không cộng dồn)."),
+            )
+        indicator_names = [self.indicator_field(indicator) for indicator in indicators]
+        self.order_fields(["status", "percent_done", "completed_on", "results", *indicator_names])
+        self.helper = _crispy()
+
+    @staticmethod
+    def indicator_field(indicator: Indicator) -> str:
+        return f"indicator_{indicator.pk}"
+
+    def clean_completed_on(self) -> datetime.date | None:
+        value = self.cleaned_data.get("completed_on")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("Ngày hoàn thành không được ở tương lai."))
+        return value
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.is_contribution:
+            return data
+        status = data.get("status")
+        percent = data.get("percent_done")
+        if status == AssignmentStatus.DONE:
+            if not data.get("completed_on") and "completed_on" not in self.errors:
+                self.add_error("completed_on", _("Đã hoàn thành thì ghi ngày hoàn thành."))
+            data["percent_done"] = 100
+        elif status == AssignmentStatus.IN_PROGRESS and percent == 100:
+            self.add_error(
+                "percent_done",
+                _("Đạt 100% là đã hoàn thành: chọn “Đã hoàn thành” và ghi ngày hoàn thành."),
+            )
+        elif status == AssignmentStatus.NOT_STARTED and percent:
+            self.add_error("percent_done", _("Đã có tiến độ thì chọn “Đang thực hiện”."))
+        if status != AssignmentStatus.DONE:
+            data["completed_on"] = None
+        return data
+
+    def indicator_values(self) -> dict[int, int]:
+        return {
+            indicator.pk: self.cleaned_data[self.indicator_field(indicator)]
+            for indicator in self.indicators
+            if self.cleaned_data.get(self.indicator_field(indicator)) is not None
+        }
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Ý kiến"),
+        choices=[(ReviewState.ACCEPTED, _("Tiếp nhận")), (ReviewState.RETURNED, _("Trả lại"))],
+    )
+    reason = NfcCharField(
+        label=_("Lý do trả lại"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("decision") == ReviewState.RETURNED and not data.get("reason"):
+            self.add_error("reason", _("Trả lại thì ghi rõ lý do để đơn vị sửa."))
+        return data
+
+
+class ExtensionRequestForm(forms.Form):
+    proposed_due_date = forms.DateField(
+        label=_("Đề nghị gia hạn đến ngày"), input_formats=DATE_INPUT_FORMATS, widget=DateInput()
+    )
+    reason = NfcCharField(
+        label=_("Lý do"), max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: object, assignment: Assignment, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.assignment = assignment
+        self.helper = _crispy()
+
+    def clean_proposed_due_date(self) -> datetime.date:
+        value = self.cleaned_data["proposed_due_date"]
+        if self.assignment.due_date and value <= self.assignment.due_date:
+            raise forms.ValidationError(_("Hạn đề nghị phải sau hạn hiện tại."))
+        if value < timezone.localdate():
+            raise forms.ValidationError(_("Hạn đề nghị không được ở trong quá khứ."))
+        if value > timezone.localdate() + datetime.timedelta(days=366):
+            raise forms.ValidationError(_("Chỉ gia hạn tối đa một năm mỗi lần."))
+        return value
+
+
+class ExtensionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Quyết định"),
+        choices=[("approve", _("Đồng ý gia hạn")), ("refuse", _("Không đồng ý"))],
+        widget=forms.RadioSelect,
+    )
+    approved_due_date = forms.DateField(
+        label=_("Gia hạn đến ngày"),
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=DateInput(),
+        help_text=_("Để trống để lấy ngày đơn vị đề nghị."),
+    )
+    note = NfcCharField(
+        label=_("Ý kiến"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: object, extension: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.extension = extension
+        self.helper = _crispy()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        approved = data.get("approved_due_date")
+        if data.get("decision") == "refuse" and not data.get("note"):
+            self.add_error("note", _("Không đồng ý thì ghi lý do."))
+        if approved and approved <= self.extension.current_due_date:
+            self.add_error("approved_due_date", _("Hạn được duyệt phải sau hạn hiện tại."))
+        return data
+
+
+class SearchForm(forms.Form):
+    q = NfcCharField(
+        label=_("Từ khóa"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("Ví dụ: quan triet, hoi nghi thon")}),
+    )
+    directive = forms.TypedChoiceField(label=_("Văn bản"), required=False, coerce=int)
+    unit = forms.TypedChoiceField(label=_("Đơn vị"), required=False, coerce=int)
+    bucket = forms.ChoiceField(
+        label=_("Phân loại"), required=False, choices=[("", _("Tất cả")), *Bucket.choices]
+    )
+    review = forms.ChoiceField(
+        label=_("Xem xét cập nhật"),
+        required=False,
+        choices=[("", _("Tất cả")), *ReviewState.choices],
+    )
+
+    def __init__(self, *args: object, directives: list, units: list, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["directive"].choices = [("", _("Tất cả"))] + [
+            (d.pk, d.title) for d in directives
+        ]
+        self.fields["unit"].choices = [("", _("Tất cả"))] + [(u.pk, str(u)) for u in units]

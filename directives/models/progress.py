@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from directives.choices import AssignmentStatus, EvidenceKind, ReviewState, UpdateKind
+from directives.models.assignment import Assignment
+from directives.models.directive import Indicator
+from directives.tracking import TrackedModel
+from sonmai.lib.vntext import fold, nfc
+
+
+class ProgressUpdate(TrackedModel):
+    """What a unit reported on one assignment at one moment; the assignment keeps the history.
+
+    A lead unit's update carries status, percent and completion date, which drive the
+    assignment; a coordinating unit's contribution carries results, figures and evidence only.
+    Updates are never deleted; the monitoring office accepts or returns them.
+    """
+
+    TRACKED_FIELDS = ("review_state", "reviewed_by", "reviewed_at", "review_note")
+
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("phân công"), on_delete=models.PROTECT, related_name="updates"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người cập nhật"),
+        on_delete=models.PROTECT,
+        related_name="progress_updates",
+    )
+    kind = models.CharField(
+        _("loại cập nhật"), max_length=20, choices=UpdateKind.choices, default=UpdateKind.PROGRESS
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=AssignmentStatus.choices, blank=True
+    )
+    percent_done = models.PositiveSmallIntegerField(
+        _("tỷ lệ hoàn thành (%)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    results = models.TextField(_("kết quả đạt được"))
+    difficulties = models.TextField(_("khó khăn, vướng mắc"), blank=True)
+    proposals = models.TextField(_("kiến nghị, đề xuất"), blank=True)
+    review_state = models.CharField(
+        _("xem xét"), max_length=20, choices=ReviewState.choices, default=ReviewState.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xem xét"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("xem xét lúc"), null=True, blank=True)
+    review_note = models.TextField(_("ý kiến khi xem xét"), blank=True)
+    submission_token = models.UUIDField(
+        _("mã lần gửi"),
+        unique=True,
+        default=uuid.uuid4,
+        editable=False,
+        help_text=_("Gửi lại cùng một biểu mẫu (mạng chập chờn) không tạo cập nhật mới."),
+    )
+    based_on_version = models.PositiveIntegerField(editable=False, default=0)
+    search_text = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("cập nhật tiến độ")
+        verbose_name_plural = _("cập nhật tiến độ")
+        ordering = ["-created_at", "-id"]
+        base_manager_name = "all_objects"
+        indexes = [
+            models.Index(fields=["review_state", "created_at"], name="update_review_state"),
+            models.Index(fields=["assignment", "created_at"], name="update_assignment_time"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(percent_done__isnull=True) | models.Q(percent_done__lte=100),
+                name="update_percent_at_most_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} – {self.created_at:%d/%m/%Y %H:%M}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        for field in ("results", "difficulties", "proposals", "review_note"):
+            setattr(self, field, nfc(getattr(self, field)))
+        self.search_text = fold(f"{self.results} {self.difficulties} {self.proposals}")
+        super().save(*args, **kwargs)
+
+    @property
+    def is_returned(self) -> bool:
+        return self.review_state == ReviewState.RETURNED
+
+    @property
+    def is_pending(self) -> bool:
+        return self.review_state == ReviewState.PENDING
+
+    @property
+    def drives_status(self) -> bool:
+        return self.kind == UpdateKind.PROGRESS
+
+
+class IndicatorValue(models.Model):
+    """A figure reported with one update; totals per period are sums over accepted updates."""
+
+    update = models.ForeignKey(
+        ProgressUpdate, verbose_name=_("cập nhật"), on_delete=models.PROTECT, related_name="values"
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("chỉ tiêu"), on_delete=models.PROTECT, related_name="values"
+    )
+    value = models.PositiveIntegerField(_("số liệu"), validators=[MaxValueValidator(10_000_000)])
+
+    class Meta:
+        verbose_name = _("số liệu chỉ tiêu")
+        verbose_name_plural = _("số liệu chỉ tiêu")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["update", "indicator"], name="indicator_value_once_per_update"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.name}: {self.value}"
+
+
+def evidence_path(evidence: Evidence, filename: str) -> str:
+    # Stored names are random: the original name is only ever shown, never used as a path.
+    suffix = PurePath(filename).suffix.lower()
+    return f"evidence/{evidence.uploaded_at:%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class Evidence(TrackedModel):
+    """A file that proves the work: a photo of the minutes, a PDF, an office document.
+
+    Files are uploaded with the form before the update exists (``submission_token`` ties them
+    together), so a form sent back for a mistake does not lose them. They are only ever served
+    through an access check, as downloads.
+    """
+
+    TRACKED_FIELDS = ("update", "original_name")
+
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("phân công"), on_delete=models.PROTECT, related_name="evidence"
+    )
+    update = models.ForeignKey(
+        ProgressUpdate,
+        verbose_name=_("cập nhật"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="evidence",
+    )
+    submission_token = models.UUIDField(_("mã lần gửi"), db_index=True)
+    file = models.FileField(_("tệp"), upload_to=evidence_path, max_length=255)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    kind = models.CharField(_("loại"), max_length=20, choices=EvidenceKind.choices)
+    content_type = models.CharField(_("kiểu nội dung"), max_length=120)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tải lên"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"))
+
+    class Meta:
+        verbose_name = _("minh chứng")
+        verbose_name_plural = _("minh chứng")
+        ordering = ["uploaded_at", "id"]
+        base_manager_name = "all_objects"
+
+    def __str__(self) -> str:
+        return self.original_name

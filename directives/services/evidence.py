@@ -1,0 +1,106 @@
+"""Evidence files: checked by content, photos shrunk, staged until the update is sent."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from directives.choices import ReviewState
+from directives.models import Assignment, Evidence
+from sonmai.lib.actor import acting_as
+from sonmai.lib.files import RejectedFile, shrink_photo, sniff
+from sonmai.lib.vntext import nfc
+
+#: Largest file a unit may attach, before photos are shrunk.
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+#: Most files one update may carry.
+MAX_EVIDENCE_PER_UPDATE = 6
+
+
+def check_upload(upload: UploadedFile) -> tuple[bytes, str, str, str]:
+    """Read and vet one upload: (content to store, kind, content type, file name to show)."""
+    name = nfc(upload.name or "tep")[-200:]
+    if upload.size is not None and upload.size > MAX_EVIDENCE_BYTES:
+        raise RejectedFile(
+            _("Tệp “%(name)s” nặng %(size)s, vượt giới hạn %(limit)s.")
+            % {
+                "name": name,
+                "size": filesizeformat(upload.size),
+                "limit": filesizeformat(MAX_EVIDENCE_BYTES),
+            }
+        )
+    if not upload.size:
+        raise RejectedFile(_("Tệp “%(name)s” trống.") % {"name": name})
+    upload.seek(0)
+    head = upload.read(16)
+    found = sniff(head, upload.file)
+    if found is None:
+        raise RejectedFile(
+            _(
+                "Tệp “%(name)s” không phải ảnh (JPG, PNG, WebP), PDF hay văn bản, bảng tính "
+                "(Word, Excel, OpenDocument), dù tên tệp ghi gì."
+            )
+            % {"name": name}
+        )
+    upload.seek(0)
+    content = upload.read()
+    if found.kind == "image":
+        content = shrink_photo(content)
+        content_type, extension = "image/jpeg", ".jpg"
+    else:
+        content_type, extension = found.content_type, found.extension
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return content, found.kind, content_type, f"{stem}{extension}"
+
+
+def stage_evidence(
+    assignment: Assignment, *, actor: object, token: uuid.UUID, upload: UploadedFile
+) -> Evidence:
+    """Store one vetted file for the update being written (raises RejectedFile)."""
+    already = staged_evidence(assignment, token=token, actor=actor).count()
+    if already >= MAX_EVIDENCE_PER_UPDATE:
+        raise RejectedFile(
+            _("Mỗi lần cập nhật gửi tối đa %(count)d tệp minh chứng.")
+            % {"count": MAX_EVIDENCE_PER_UPDATE}
+        )
+    content, kind, content_type, display_name = check_upload(upload)
+    with acting_as(actor):
+        evidence = Evidence(
+            assignment=assignment,
+            submission_token=token,
+            original_name=display_name,
+            kind=kind,
+            content_type=content_type,
+            size=len(content),
+            uploaded_by=actor,
+            uploaded_at=timezone.now(),
+        )
+        evidence.file.save(display_name, ContentFile(content), save=False)
+        evidence.save()
+    return evidence
+
+
+def staged_evidence(assignment: Assignment, *, token: uuid.UUID, actor: object) -> QuerySet:
+    """Files uploaded with this form that are not yet part of a sent update."""
+    return Evidence.objects.filter(
+        assignment=assignment, submission_token=token, uploaded_by=actor, update__isnull=True
+    )
+
+
+def can_remove_evidence(evidence: Evidence, user: object) -> bool:
+    """The uploader may take a file back until the monitoring office has accepted the update."""
+    if evidence.uploaded_by_id != getattr(user, "pk", None):
+        return False
+    return evidence.update_id is None or evidence.update.review_state != ReviewState.ACCEPTED
+
+
+def remove_evidence(evidence: Evidence, *, actor: object) -> None:
+    """Take a file out of the update; the file and its record stay (nothing is deleted)."""
+    with acting_as(actor):
+        evidence.delete()
