@@ -1,14 +1,21 @@
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
-from directives.models import Assignment, Directive, Section, Task
+from directives.models import Assignment, Directive, Indicator, Section, Task
+from directives.services.extensions import change_due_date
 from units.admin import OrganisationScopedAdmin
 from units.models import Unit
 
 
 class SectionInline(admin.TabularInline):
     model = Section
+    extra = 0
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
     extra = 0
 
 
@@ -24,6 +31,7 @@ class AssignmentInline(admin.TabularInline):
     fields = [
         "unit",
         "role",
+        "lead_assignment",
         "assigned_on",
         "due_date",
         "cadence",
@@ -32,6 +40,15 @@ class AssignmentInline(admin.TabularInline):
         "percent_done",
         "completed_on",
     ]
+    # Progress comes only from the units' updates; deadlines move through extensions (or the
+    # assignment's own page in the admin, which records the change).
+    readonly_fields = ["status", "percent_done", "completed_on"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "due_date"] if obj else self.readonly_fields
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "unit" and not request.user.is_superuser:
@@ -83,7 +100,7 @@ class TaskAdmin(OrganisationScopedAdmin):
     list_display = ["citation", "short_title", "task_type", "section"]
     list_filter = ["task_type"]
     search_fields = ["short_title", "search_text"]
-    inlines = [AssignmentInline]
+    inlines = [IndicatorInline, AssignmentInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("section__directive")
@@ -102,6 +119,26 @@ class AssignmentAdmin(OrganisationScopedAdmin):
     list_display = ["task", "unit", "role", "due_date", "cadence", "status", "percent_done"]
     list_filter = ["role", "status", "cadence"]
     list_select_related = ["task__section", "unit"]
+    readonly_fields = ["status", "percent_done", "started_on", "completed_on"]
+    exclude = ["version"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Nothing is deleted for real; a wrong assignment is corrected, and its history stays.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change and "due_date" in form.changed_data:
+            new_due_date = obj.due_date
+            obj.due_date = form.initial.get("due_date")
+            super().save_model(request, obj, form, change)
+            change_due_date(
+                obj,
+                actor=request.user,
+                new_due_date=new_due_date,
+                reason=_("Sửa hạn trong trang quản trị."),
+            )
+            return
+        super().save_model(request, obj, form, change)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "task" and not request.user.is_superuser:

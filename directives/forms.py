@@ -14,10 +14,17 @@ from sonmai.lib.vntext import nfc
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
 RESULTS_MAX = 5000
 NOTE_MAX = 3000
+TOO_LONG = _("Nội dung quá dài: tối đa %(limit_value)d ký tự (hiện có %(show_value)d).")
+PERCENT_RANGE = _("Tỷ lệ hoàn thành phải là số từ 0 đến 100.")
+FIGURE_RANGE = _("Số liệu phải là số nguyên từ 0 đến 10.000.000.")
 
 
 class NfcCharField(forms.CharField):
     """Text stored in Unicode NFC whatever form the phone's keyboard produced."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("error_messages", {}).setdefault("max_length", TOO_LONG)
+        super().__init__(*args, **kwargs)
 
     def to_python(self, value: object) -> str:
         return nfc(super().to_python(value))
@@ -72,6 +79,11 @@ class ProgressUpdateForm(forms.Form):
         label=_("Tỷ lệ hoàn thành (%)"),
         min_value=0,
         max_value=100,
+        error_messages={
+            "min_value": PERCENT_RANGE,
+            "max_value": PERCENT_RANGE,
+            "invalid": PERCENT_RANGE,
+        },
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 100, "step": 5}),
     )
     completed_on = forms.DateField(
@@ -126,6 +138,11 @@ class ProgressUpdateForm(forms.Form):
                 required=False,
                 min_value=0,
                 max_value=10_000_000,
+                error_messages={
+                    "min_value": FIGURE_RANGE,
+                    "max_value": FIGURE_RANGE,
+                    "invalid": FIGURE_RANGE,
+                },
                 widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
                 help_text=_("Số phát sinh trong lần báo cáo này (không cộng dồn)."),
             )

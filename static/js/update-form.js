@@ -93,11 +93,11 @@
       xhr.onload = function () {
         var landed = xhr.responseURL ? new URL(xhr.responseURL) : null;
         if (landed && landed.pathname !== window.location.pathname) {
+          // Recorded: show the page the server redirected to (no second download).
           localStorage.removeItem(key);
-          window.location.href = xhr.responseURL;
-          return;
+          window.history.replaceState(null, "", xhr.responseURL);
         }
-        // The server sent the form back (a mistake to fix, or someone else's newer update).
+        // Either that page, or the form sent back (a mistake to fix, or a newer update).
         document.open();
         document.write(xhr.responseText);
         document.close();
