@@ -19,9 +19,11 @@ class ChangeLine:
     new: str
 
 
-def _display(field: models.Field, value: object) -> str:
+def _display(field: models.Field, value: object, names: dict | None = None) -> str:
     if value in (None, ""):
         return "—"
+    if isinstance(field, models.ForeignKey):
+        return (names or {}).get((field.related_model, value), f"#{value}")
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.DateTimeField):
@@ -34,14 +36,33 @@ def _display(field: models.Field, value: object) -> str:
             return short_date(datetime.date.fromisoformat(str(value)))
         except ValueError:
             return str(value)
-    if isinstance(field, models.ForeignKey):
-        return f"#{value}"
     if isinstance(field, models.PositiveSmallIntegerField) and field.name == "percent_done":
         return f"{value}%"
     return str(value)
 
 
-def describe(entry: HistoryEntry) -> list[ChangeLine]:
+def foreign_names(entries: list[HistoryEntry]) -> dict[tuple[type, object], str]:
+    """Names of the people, units and records that changes point to, one query per kind."""
+    wanted: dict[type, set] = {}
+    for entry in entries:
+        model = entry.model_class()
+        for name, pair in (entry.changes or {}).items():
+            try:
+                field = model._meta.get_field(name)
+            except Exception:  # noqa: S112 - a field removed since the entry was written
+                continue
+            if isinstance(field, models.ForeignKey):
+                wanted.setdefault(field.related_model, set()).update(v for v in pair if v)
+    names = {}
+    for model, ids in wanted.items():
+        rows = model._base_manager.filter(pk__in=ids)
+        if model._meta.label == "directives.Assignment":
+            rows = rows.select_related("task__section", "unit")
+        names.update({(model, row.pk): str(row) for row in rows})
+    return names
+
+
+def describe(entry: HistoryEntry, names: dict | None = None) -> list[ChangeLine]:
     model = entry.model_class()
     lines = []
     for name, pair in (entry.changes or {}).items():
@@ -54,7 +75,9 @@ def describe(entry: HistoryEntry) -> list[ChangeLine]:
             lines.append(ChangeLine(_("Gỡ bỏ"), "", _display(field, pair[1])))
             continue
         label = str(field.verbose_name).capitalize()
-        lines.append(ChangeLine(label, _display(field, pair[0]), _display(field, pair[1])))
+        lines.append(
+            ChangeLine(label, _display(field, pair[0], names), _display(field, pair[1], names))
+        )
     return lines
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from directives import access
 from directives.choices import Bucket
 from directives.forms import ReviewForm
-from directives.history_display import describe, object_label
+from directives.history_display import describe, foreign_names, object_label
 from directives.models import (
     Assignment,
     Evidence,
@@ -167,8 +167,9 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("actor", "content_type")
         .order_by("-created_at", "-id")[:200]
     )
+    names = foreign_names(history)
     for entry in history:
-        entry.lines = describe(entry)
+        entry.lines = describe(entry, names)
         entry.object_label = object_label(entry)
     extensions = list(
         assignment.extension_requests.select_related("requested_by", "decided_by").order_by(

@@ -25,7 +25,7 @@ def run_in_threads(count, work):
         try:
             barrier.wait(timeout=10)
             results[index] = work(index)
-        except Exception as error:  # noqa: BLE001 - reported to the test below
+        except Exception as error:
             results[index] = error
         finally:
             connections.close_all()
