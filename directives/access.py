@@ -11,7 +11,16 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from directives.models import Assignment, Directive, Evidence, ExtensionRequest, ProgressUpdate
+from directives.models import (
+    Assignment,
+    AssignmentImport,
+    Concern,
+    Directive,
+    Evidence,
+    ExplanationRequest,
+    ExtensionRequest,
+    ProgressUpdate,
+)
 from directives.services.evidence import can_remove_evidence
 from units import access as policy
 
@@ -134,3 +143,41 @@ def can_request_extension(user: object, assignment: Assignment) -> bool:
     return policy.has_capability(
         user, policy.Capability.REQUEST_EXTENSION
     ) and policy.can_change_unit_work(user, assignment.unit_id)
+
+
+def get_concern_for(user: object, pk: int, *, act: bool = False) -> Concern:
+    concern = (
+        Concern.objects.filter(assignment__in=visible_assignments(user), pk=pk)
+        .select_related("assignment__unit", "assignment__task__section", "update__author")
+        .first()
+    )
+    if concern is None:
+        raise Http404
+    if act:
+        policy.require(user, policy.Capability.REVIEW_UPDATES)
+    return concern
+
+
+def get_explanation_for(user: object, pk: int, *, answer: bool = False) -> ExplanationRequest:
+    explanation = (
+        ExplanationRequest.objects.filter(assignment__in=visible_assignments(user), pk=pk)
+        .select_related("assignment__unit", "assignment__task__section", "requested_by")
+        .first()
+    )
+    if explanation is None:
+        raise Http404
+    if answer and not policy.can_change_unit_work(user, explanation.assignment.unit_id):
+        raise PermissionDenied
+    return explanation
+
+
+def get_import_for(user: object, pk: int) -> AssignmentImport:
+    job = (
+        AssignmentImport.objects.filter(directive__in=visible_directives(user), pk=pk)
+        .select_related("directive__issuing_body", "uploaded_by")
+        .first()
+    )
+    if job is None:
+        raise Http404
+    policy.require(user, policy.Capability.MANAGE_DIRECTIVES)
+    return job

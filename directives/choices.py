@@ -136,3 +136,44 @@ class HistoryAction(models.TextChoices):
     CREATED = "created", _("Tạo mới")
     CHANGED = "changed", _("Thay đổi")
     REMOVED = "removed", _("Gỡ bỏ")
+
+
+class ConcernKind(models.TextChoices):
+    DIFFICULTY = "difficulty", _("Khó khăn, vướng mắc")
+    PROPOSAL = "proposal", _("Kiến nghị, đề xuất")
+
+
+class ConcernStatus(models.TextChoices):
+    OPEN = "open", _("Chưa trả lời")
+    ANSWERED = "answered", _("Đã trả lời (cấp xã)")
+    ESCALATED = "escalated", _("Đã báo cáo UBND tỉnh")
+    RESOLVED = "resolved", _("Đã giải quyết")
+
+
+class ExplanationState(models.TextChoices):
+    REQUESTED = "requested", _("Chờ giải trình")
+    ANSWERED = "answered", _("Đã giải trình")
+
+
+class ImportState(models.TextChoices):
+    CHECKED = "checked", _("Đã kiểm tra, chưa áp dụng")
+    REJECTED = "rejected", _("Có lỗi, không áp dụng")
+    APPLIED = "applied", _("Đã áp dụng")
+
+
+class UnitKindFilter(models.TextChoices):
+    """Groups of units a dashboard can be narrowed to."""
+
+    DEPARTMENT = "department", _("Bộ phận chuyên môn, trung tâm")
+    HAMLET = "hamlet", _("Thôn")
+    SCHOOL = "school", _("Trường học")
+    HEALTH = "health", _("Trạm Y tế")
+
+    @classmethod
+    def kinds(cls, value: str) -> list[str]:
+        return {
+            cls.DEPARTMENT: ["department", "service_centre"],
+            cls.HAMLET: ["hamlet"],
+            cls.SCHOOL: ["school"],
+            cls.HEALTH: ["health_station"],
+        }.get(value, [])

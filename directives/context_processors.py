@@ -9,11 +9,11 @@ from directives.choices import ExtensionState, ReviewState
 from units import access as policy
 
 
-def waiting_work(request: HttpRequest) -> dict[str, int]:
+def waiting_work(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if not getattr(user, "is_authenticated", False) or not user.organisation_id:
         return {}
-    counts = {}
+    counts: dict[str, object] = {"sees_all": policy.sees_whole_organisation(user)}
     if policy.has_capability(user, policy.Capability.REVIEW_UPDATES):
         counts["pending_reviews"] = (
             access.visible_updates(user).filter(review_state=ReviewState.PENDING).count()

@@ -7,8 +7,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from directives.choices import AssignmentStatus, Bucket, ReviewState
+from directives.choices import AssignmentStatus, Bucket, ReviewState, UnitKindFilter
+from directives.dashboard import Filters
 from directives.models import Assignment, Indicator
+from directives.periods import recent_periods
 from sonmai.lib.vntext import nfc
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
@@ -291,3 +293,135 @@ class SearchForm(forms.Form):
             (d.pk, d.title) for d in directives
         ]
         self.fields["unit"].choices = [("", _("Tất cả"))] + [(u.pk, str(u)) for u in units]
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's filters, all in the URL so a view can be bookmarked and shared."""
+
+    van_ban = forms.TypedChoiceField(label=_("Văn bản"), required=False, coerce=int)
+    muc = forms.TypedChoiceField(label=_("Mục"), required=False, coerce=int)
+    loai = forms.ChoiceField(
+        label=_("Loại đơn vị"), required=False, choices=[("", _("Tất cả")), *UnitKindFilter.choices]
+    )
+    phan_loai = forms.ChoiceField(
+        label=_("Phân loại"), required=False, choices=[("", _("Tất cả")), *Bucket.choices]
+    )
+    ky = forms.ChoiceField(label=_("Kỳ báo cáo"), required=False)
+    q = NfcCharField(
+        label=_("Tìm đơn vị, nhiệm vụ"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("Ví dụ: thon 3, quan triet")}),
+    )
+    don_vi = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    cham = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    han_truoc = forms.DateField(required=False, widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args: object, directives: list, today: datetime.date, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["van_ban"].choices = [("", _("Tất cả văn bản"))] + [
+            (d.pk, d.title) for d in directives
+        ]
+        self.fields["muc"].choices = [("", _("Tất cả"))] + [(n, f"Mục {n}") for n in range(1, 11)]
+        self.periods = {p.key: p for p in recent_periods(today)}
+        self.fields["ky"].choices = [("", _("Mọi thời hạn"))] + [
+            (key, f"{p.label} ({p.start:%d/%m}–{p.end:%d/%m/%Y})")
+            for key, p in self.periods.items()
+        ]
+
+    def to_filters(self) -> Filters:
+        """The valid filters; a value that does not fit is ignored (and shown as an error)."""
+        if not self.is_bound:
+            return Filters()
+        self.is_valid()
+        data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+        return Filters(
+            directive=data.get("van_ban") or None,
+            section=data.get("muc") or None,
+            unit_kind=data.get("loai") or "",
+            bucket=data.get("phan_loai") or "",
+            period=self.periods.get(data.get("ky") or ""),
+            q=data.get("q") or "",
+            unit=data.get("don_vi") or None,
+            behind=bool(data.get("cham")),
+            due_before=data.get("han_truoc"),
+        )
+
+
+class ConcernActionForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("Xử lý"),
+        choices=[
+            ("answer", _("Trả lời (giải quyết ở cấp xã)")),
+            ("escalate", _("Báo cáo UBND tỉnh (vượt thẩm quyền)")),
+            ("resolve", _("Đã giải quyết xong")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    text = NfcCharField(
+        label=_("Nội dung trả lời hoặc báo cáo"),
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class UrgeForm(forms.Form):
+    message = NfcCharField(
+        label=_("Nội dung đôn đốc"), max_length=1000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    phan_cong = forms.TypedMultipleChoiceField(coerce=int, widget=forms.MultipleHiddenInput)
+
+    def __init__(self, *args: object, assignment_ids: list[int], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["phan_cong"].choices = [(pk, pk) for pk in assignment_ids]
+        self.fields["phan_cong"].error_messages["required"] = _(
+            "Chưa chọn nhiệm vụ nào để đôn đốc."
+        )
+
+
+class ExplanationRequestForm(forms.Form):
+    question = NfcCharField(
+        label=_("Nội dung yêu cầu giải trình"),
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    answer_due = forms.DateField(
+        label=_("Hạn gửi giải trình"), input_formats=DATE_INPUT_FORMATS, widget=DateInput()
+    )
+
+    def clean_answer_due(self) -> datetime.date:
+        value = self.cleaned_data["answer_due"]
+        if value < timezone.localdate():
+            raise forms.ValidationError(_("Hạn giải trình không được ở trong quá khứ."))
+        return value
+
+
+class ExplanationAnswerForm(forms.Form):
+    answer = NfcCharField(
+        label=_("Nội dung giải trình"),
+        max_length=RESULTS_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp Excel (.xlsx)"),
+        help_text=_(
+            "Các cột: Mục, ý · Đơn vị · Vai trò · Hạn hoàn thành · Chu kỳ báo cáo · "
+            "Ngày báo cáo trong tháng."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("Tệp quá lớn (tối đa 5 MB)."))
+        head = upload.read(4)
+        upload.seek(0)
+        if head != b"PK\x03\x04":
+            raise forms.ValidationError(_("Đây không phải tệp Excel .xlsx."))
+        return upload

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from directives.views import extensions, pages, progress, search
+from directives.views import dashboard, extensions, followup, pages, progress, search
 
 app_name = "directives"
 
@@ -18,4 +18,21 @@ urlpatterns = [
     path("gia-han/", extensions.extension_list, name="extension_list"),
     path("gia-han/<int:pk>/", extensions.extension_decide, name="extension_decide"),
     path("tim-kiem/", search.search, name="search"),
+]
+
+urlpatterns += [
+    path("bang-theo-doi/", dashboard.dashboard_view, name="dashboard"),
+    path("bang-theo-doi/phan-cong/", dashboard.dashboard_assignments, name="dashboard_assignments"),
+    path("kho-khan/", followup.concern_list, name="concern_list"),
+    path("kho-khan/<int:pk>/", followup.concern_detail, name="concern_detail"),
+    path("don-doc/", followup.urge_units, name="urge_units"),
+    path(
+        "nhiem-vu/<int:pk>/giai-trinh/",
+        followup.explanation_request,
+        name="explanation_request",
+    ),
+    path("giai-trinh/<int:pk>/", followup.explanation_detail, name="explanation_detail"),
+    path("van-ban/<int:pk>/nhap-excel/", followup.import_upload, name="import_upload"),
+    path("nhap-excel/<int:pk>/", followup.import_detail, name="import_detail"),
+    path("nhap-excel/<int:pk>/ap-dung/", followup.import_apply, name="import_apply"),
 ]

@@ -27,13 +27,17 @@ from directives.demo.catalogue import (
 )
 from directives.models import (
     Assignment,
+    Concern,
     Directive,
+    ExplanationRequest,
     ExtensionRequest,
     Indicator,
     IndicatorValue,
     ProgressUpdate,
     Task,
+    Urging,
 )
+from directives.services.followup import record_concerns
 from units.models import Unit, User
 
 # A namespace for deterministic submission tokens, so reloading the demo never duplicates.
@@ -127,6 +131,7 @@ def add_assignments(
             if progress and author:
                 _report(assignment, progress, key, index, author, officer, today)
     _demo_extension(directive, units, people, today)
+    _demo_follow_up(directive, units, people, officer, today)
 
 
 def _report(
@@ -193,6 +198,8 @@ def _create_update(
     if reviewed:
         reviewed["reviewed_at"] = sent_at + datetime.timedelta(days=1)
     ProgressUpdate.objects.filter(pk=update.pk).update(created_at=sent_at, **reviewed)
+    for concern in record_concerns(update):
+        Concern.objects.filter(pk=concern.pk).update(created_at=sent_at)
     for number, indicator in enumerate(assignment.task.indicators.all(), start=1):
         IndicatorValue.objects.create(
             update=update, indicator=indicator, value=(index % 3 + 1) * (40 if number == 2 else 1)
@@ -232,3 +239,54 @@ def _demo_extension(
         proposed_due_date=assignment.due_date + datetime.timedelta(days=59),
         state=ExtensionState.PENDING,
     )
+
+
+def _demo_follow_up(
+    directive: Directive,
+    units: dict[str, Unit],
+    people: dict[str, User],
+    officer: User | None,
+    today: datetime.date,
+) -> None:
+    """The office has answered some difficulties, escalated a proposal, and asked Thôn 3 why it
+    is late on the dissemination task."""
+    if (
+        officer is None
+        or Urging.objects.filter(assignment__task__section__directive=directive).exists()
+    ):
+        return
+    concerns = Concern.objects.filter(assignment__task__section__directive=directive).order_by("id")
+    answered = concerns.filter(kind="difficulty").first()
+    if answered:
+        Concern.objects.filter(pk=answered.pk).update(
+            status="answered",
+            answer="Phòng Văn hóa - Xã hội phân công công chức phụ trách thôn kiêm nhiệm từ tháng 3.",
+            answered_by=officer,
+            answered_at=answered.created_at + datetime.timedelta(days=3),
+        )
+    escalated = concerns.filter(kind="proposal", text__contains="kinh phí").first()
+    if escalated:
+        Concern.objects.filter(pk=escalated.pk).update(
+            status="escalated",
+            escalation_note="Đã tổng hợp vào báo cáo gửi UBND tỉnh (qua Sở Nội vụ).",
+            escalated_at=escalated.created_at + datetime.timedelta(days=5),
+        )
+    late = Assignment.objects.filter(
+        task__section__directive=directive,
+        task__section__number=1,
+        task__number=1,
+        unit=units["T3"],
+        status__in=["in_progress", "not_started"],
+    ).first()
+    if late and late.due_date and late.due_date < today:
+        Urging.objects.create(
+            assignment=late,
+            sent_by=officer,
+            message="Đề nghị Thôn 3 bổ sung biên bản hội nghị quán triệt và cập nhật kết quả.",
+        )
+        ExplanationRequest.objects.create(
+            assignment=late,
+            requested_by=officer,
+            question="Đề nghị giải trình lý do chưa hoàn thành việc quán triệt Kết luận đúng hạn.",
+            answer_due=today + datetime.timedelta(days=5),
+        )

@@ -3,16 +3,20 @@
 from directives.models.assignment import BEHIND_SCHEDULE_TOLERANCE, Assignment, AssignmentQuerySet
 from directives.models.directive import Directive, Indicator, Section, Task
 from directives.models.extension import DeadlineChange, ExtensionRequest
+from directives.models.followup import AssignmentImport, Concern, ExplanationRequest, Urging
 from directives.models.history import HistoryEntry
 from directives.models.progress import Evidence, IndicatorValue, ProgressUpdate
 
 __all__ = [
     "BEHIND_SCHEDULE_TOLERANCE",
     "Assignment",
+    "AssignmentImport",
     "AssignmentQuerySet",
+    "Concern",
     "DeadlineChange",
     "Directive",
     "Evidence",
+    "ExplanationRequest",
     "ExtensionRequest",
     "HistoryEntry",
     "Indicator",
@@ -20,4 +24,5 @@ __all__ = [
     "ProgressUpdate",
     "Section",
     "Task",
+    "Urging",
 ]

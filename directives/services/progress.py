@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from directives.choices import AssignmentStatus, ReviewState, UpdateKind
 from directives.models import Assignment, Evidence, IndicatorValue, ProgressUpdate
+from directives.services.followup import record_concerns
 from sonmai.lib.actor import acting_as
 
 
@@ -89,6 +90,7 @@ def submit_progress(
         Evidence.objects.filter(
             assignment=locked, submission_token=token, uploaded_by=actor, update__isnull=True
         ).update(update=update)
+        record_concerns(update)
         if kind == UpdateKind.PROGRESS:
             refresh_state(locked)
         else:

@@ -21,6 +21,11 @@ def bucket_badge(bucket: str) -> dict[str, object]:
 
 
 @register.simple_tag
+def bucket_label(bucket: str) -> str:
+    return Bucket(bucket).label
+
+
+@register.simple_tag
 def deadline_text(assignment: Assignment, today: datetime.date) -> str:
     """ "Còn 5 ngày", "Hết hạn hôm nay", "Quá hạn 3 ngày", "Báo cáo trước 15/12/2026"."""
     if assignment.is_done:

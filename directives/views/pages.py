@@ -68,6 +68,7 @@ def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "directive": directive,
             "sections": sections,
             "basis_chain": directive.basis_chain(),
+            "can_manage": policy.has_capability(request.user, policy.Capability.MANAGE_DIRECTIVES),
             "implementations": access.visible_directives(request.user)
             .filter(basis=directive)
             .select_related("issuing_body"),
@@ -177,6 +178,13 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     )
     latest_own = next((u for u in updates if u.assignment_id == assignment.pk), None)
+    explanations = list(
+        assignment.explanation_requests.select_related("requested_by", "answered_by").order_by(
+            "-created_at"
+        )
+    )
+    urgings = list(assignment.urgings.select_related("sent_by").order_by("-created_at")[:20])
+    concerns = list(assignment.concerns.select_related("answered_by").order_by("-created_at"))
     can_write = policy.can_change_unit_work(user, assignment.unit_id)
     return render(
         request,
@@ -203,6 +211,11 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and not assignment.is_done,
             "can_review": policy.has_capability(user, policy.Capability.REVIEW_UPDATES),
             "review_form": ReviewForm(),
+            "explanations": explanations,
+            "open_explanation": next((e for e in explanations if not e.is_answered), None),
+            "urgings": urgings,
+            "concerns": concerns,
+            "can_urge": policy.has_capability(user, policy.Capability.URGE_UNITS),
         },
     )
 

@@ -1,0 +1,120 @@
+"""The monitoring dashboard and the list of assignments behind each of its numbers."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from notifications.workdays import add_working_days
+
+from directives import access, dashboard, excel
+from directives.choices import BUCKET_ORDER, Cadence, ConcernStatus
+from directives.forms import DashboardFilterForm
+from directives.models import Concern
+from directives.periods import period_containing
+from sonmai.lib import charts
+from units import access as policy
+
+#: Working days ahead that count as "the next working week".
+UPCOMING_WORKING_DAYS = 5
+
+
+def _filters(
+    request: HttpRequest, today: datetime.date
+) -> tuple[DashboardFilterForm, dashboard.Filters]:
+    directives = list(
+        access.visible_directives(request.user)
+        .filter(sections__tasks__isnull=False)
+        .distinct()
+        .select_related("issuing_body")
+    )
+    form = DashboardFilterForm(request.GET or None, directives=directives, today=today)
+    return form, form.to_filters()
+
+
+@login_required
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    form, filters = _filters(request, today)
+    assignments = dashboard.filtered_assignments(request.user, filters, today)
+    if request.GET.get("xuat") in excel.DASHBOARD_EXPORTS:
+        return excel.dashboard_export(request.GET["xuat"], assignments, filters, today)
+    data = dashboard.overview(assignments, today)
+    period = filters.period or period_containing(today, Cadence.MONTHLY)
+    until = add_working_days(today, UPCOMING_WORKING_DAYS)
+    weekly = dashboard.weekly_share_done(assignments, today)
+    can_act = policy.has_capability(request.user, policy.Capability.URGE_UNITS)
+
+    list_url = reverse("directives:dashboard_assignments")
+
+    def link(**changes: object) -> str:
+        return f"{list_url}?{urlencode(filters.as_query(**changes))}"
+
+    totals = [
+        (bucket, data.totals[bucket], link(phan_loai=bucket.value)) for bucket in BUCKET_ORDER
+    ]
+    return render(
+        request,
+        "directives/dashboard.html",
+        {
+            "form": form,
+            "filters": filters,
+            "data": data,
+            "totals": totals,
+            "link": link,
+            "upcoming": dashboard.upcoming(assignments, today, until),
+            "upcoming_until": until,
+            "not_reported": dashboard.not_reported(assignments, period),
+            "period": period,
+            "weekly": weekly,
+            "bucket_chart": charts.bucket_totals_chart(
+                data.totals, title=_("Phân loại nhiệm vụ theo tiến độ")
+            ),
+            "weekly_chart": charts.weekly_done_chart(
+                weekly, title=_("Tỷ lệ đã hoàn thành theo tuần")
+            ),
+            "open_concerns": Concern.objects.filter(
+                assignment__in=assignments.values("id"),
+                status__in=[ConcernStatus.OPEN, ConcernStatus.ESCALATED],
+            ).count(),
+            "can_act": can_act,
+            "today": today,
+            "query": urlencode(filters.as_query()),
+        },
+    )
+
+
+@login_required
+def dashboard_assignments(request: HttpRequest) -> HttpResponse:
+    """The assignments behind a number of the dashboard, with the same filters."""
+    today = timezone.localdate()
+    form, filters = _filters(request, today)
+    assignments = (
+        dashboard.filtered_assignments(request.user, filters, today)
+        .select_related("unit", "task__section__directive__issuing_body")
+        .order_by("due_date", "unit__position", "task__section__number", "task__number")
+    )
+    if filters.behind:
+        assignments = [a for a in assignments if a.is_behind_schedule(today)]
+    if request.GET.get("xuat") == "danh-sach":
+        return excel.assignment_list_export(assignments, filters, today)
+    page = Paginator(assignments, 50).get_page(request.GET.get("trang"))
+    return render(
+        request,
+        "directives/dashboard_assignments.html",
+        {
+            "form": form,
+            "filters": filters,
+            "page": page,
+            "today": today,
+            "can_act": policy.has_capability(request.user, policy.Capability.URGE_UNITS),
+            "query": urlencode(filters.as_query()),
+        },
+    )
