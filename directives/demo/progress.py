@@ -260,7 +260,8 @@ def _demo_follow_up(
     if answered:
         Concern.objects.filter(pk=answered.pk).update(
             status="answered",
-            answer="Phòng Văn hóa - Xã hội phân công công chức phụ trách thôn kiêm nhiệm từ tháng 3.",
+            answer="Phòng Văn hóa - Xã hội phân công công chức phụ trách thôn kiêm nhiệm "
+            "từ tháng 3.",
             answered_by=officer,
             answered_at=answered.created_at + datetime.timedelta(days=3),
         )
