@@ -63,15 +63,6 @@ def last_progress_date(assignment: Assignment) -> datetime.date | None:
     return max(dates) if dates else None
 
 
-def counts_summary(counts: BucketCounts) -> str:
-    """ "Giao 13 lượt đơn vị: 8 đã hoàn thành đúng hạn, 5 đang thực hiện trong hạn."."""
-    parts = [f"{count} {str(bucket.label).lower()}" for bucket, count in counts.items() if count]
-    return _("Giao %(total)s lượt đơn vị: %(parts)s.") % {
-        "total": counts.total,
-        "parts": ", ".join(parts) or _("chưa có kết quả"),
-    }
-
-
 def task_results(
     assignments: Sequence[Assignment],
     today: datetime.date,
@@ -90,8 +81,8 @@ def task_results(
             TaskResult(
                 citation=key,
                 title=group[0].task.short_title,
-                result=results.get(key) or counts_summary(counts),
                 counts=counts,
+                result=results.get(key, ""),
             )
         )
     return {number: TaskResults(tuple(items)) for number, items in sections.items()}

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Union
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext as _
+
 from directives.choices import BUCKET_ORDER, Bucket
 from reports.choices import ChartKind, IssueCategory, IssueStatus
 from sonmai.lib import vndate
@@ -87,6 +89,14 @@ class BucketCounts:
             return 0
         return (200 * self.done + self.total) // (2 * self.total)
 
+    def summary(self) -> str:
+        """ "Giao 13 lượt đơn vị: 8 đã hoàn thành đúng hạn, 5 đang thực hiện trong hạn."."""
+        parts = [f"{count} {str(bucket.label).lower()}" for bucket, count in self.items() if count]
+        return _("Giao %(total)s lượt đơn vị: %(parts)s.") % {
+            "total": self.total,
+            "parts": ", ".join(parts) or _("chưa có kết quả"),
+        }
+
 
 # --- Body blocks --------------------------------------------------------------------------------
 @dataclass(frozen=True)
@@ -99,12 +109,13 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class TaskResult:
-    """One task of the source directive: where it sits ("1.2"), its name, the result text."""
+    """One task of the source directive: where it sits ("1.2"), its name, its counts and the
+    result written for it ("" when only the counts speak)."""
 
     citation: str
     title: str
-    result: str
     counts: BucketCounts
+    result: str = ""
 
 
 @dataclass(frozen=True)

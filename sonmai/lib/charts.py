@@ -93,7 +93,9 @@ def _title(title: str) -> str:
     return _text(0, 16, title, font_weight="bold")
 
 
-def bucket_totals_chart(counts: Mapping[Bucket | str, int], *, title: str) -> str:
+def bucket_totals_chart(
+    counts: Mapping[Bucket | str, int], *, title: str, show_title: bool = True
+) -> str:
     """Horizontal bars of the bucket totals, with a stacked bar of the whole on top."""
     values = [
         (bucket, int(counts.get(bucket, counts.get(str(bucket), 0)))) for bucket in BUCKET_ORDER
@@ -102,8 +104,8 @@ def bucket_totals_chart(counts: Mapping[Bucket | str, int], *, title: str) -> st
     label_width, bar_left, bar_right = 200.0, 208.0, WIDTH - 78.0
     bar_span = bar_right - bar_left
     row_height, bar_height = 26.0, 16.0
-    top = 30.0
-    body = [_title(title)]
+    top = 30.0 if show_title else 4.0
+    body = [_title(title)] if show_title else []
 
     # The stacked bar: the mix at a glance.
     x = 0.0
@@ -146,13 +148,15 @@ def bucket_totals_chart(counts: Mapping[Bucket | str, int], *, title: str) -> st
     return _svg(WIDTH, y + 22, title, f"{summary}. {description}.", body)
 
 
-def unit_percent_chart(rows: Sequence[tuple[str, int | float]], *, title: str) -> str:
+def unit_percent_chart(
+    rows: Sequence[tuple[str, int | float]], *, title: str, show_title: bool = True
+) -> str:
     """One bar per unit with the percent of its assignments done (0–100)."""
     bar_left, bar_right = 200.0, WIDTH - 44.0
     bar_span = bar_right - bar_left
     line_height = 14.0
-    top = 34.0
-    body = [_title(title)]
+    top = 50.0 if show_title else 22.0
+    body = [_title(title)] if show_title else []
     # Grid every 25 %, labelled on top.
     y = top
     rows_svg: list[str] = []
@@ -182,10 +186,14 @@ def unit_percent_chart(rows: Sequence[tuple[str, int | float]], *, title: str) -
     return _svg(WIDTH, y + 6, title, description + "." if description else "", body)
 
 
-def weekly_done_chart(points: Sequence[tuple[datetime.date, int | float]], *, title: str) -> str:
+def weekly_done_chart(
+    points: Sequence[tuple[datetime.date, int | float]], *, title: str, show_title: bool = True
+) -> str:
     """Share done at the end of each week, as an area under a line (0–100 %)."""
-    left, right, top, bottom = 44.0, WIDTH - 12.0, 34.0, 214.0
-    body = [_title(title)]
+    left, right = 44.0, WIDTH - 12.0
+    top = 34.0 if show_title else 12.0
+    bottom = top + 180.0
+    body = [_title(title)] if show_title else []
     for tick in (0, 25, 50, 75, 100):
         y = bottom - (bottom - top) * tick / 100
         body.append(
