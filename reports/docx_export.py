@@ -379,7 +379,7 @@ def _block(doc, snapshot: ReportSnapshot, block, chart_number: list[int]) -> Non
             for i, item in enumerate(block.items)
         ]
         header = [_("TT"), _("Nhiệm vụ"), _("Đơn vị"), _("Thời hạn"), _("Số ngày chậm")]
-        _grid(doc, [*header, _("Nguyên nhân")], rows, [8, 42, 32, 19, 13, 51])
+        _grid(doc, [*header, _("Nguyên nhân")], rows, [8, 40, 32, 21, 13, 51])
     elif isinstance(block, BulletList):
         for line in bullet_lines(block):
             _paragraph(doc, line, indent=True, after=6)

@@ -193,6 +193,7 @@ STORAGES = {
     },
 }
 
+
 # --- Reports: signing, verification, edXML ------------------------------------------------
 def _readable_file(name: str, default: Path | None = None) -> Path | None:
     """A file named by an environment variable: it must exist and be readable when set.

@@ -86,6 +86,14 @@ CASES: list[Case] = [
         lambda c: reverse("directives:assignment_detail", args=[c.assignment_b.pk]),
         statuses(200, outsider=404, hamlet_head_a=404),
     ),
+    # Verifying a signed PDF reveals only what the file holds: every signed-in member may.
+    Case("reports:pdf_verify", lambda c: reverse("reports:pdf_verify"), statuses(200)),
+    Case(
+        "reports:pdf_verify",
+        lambda c: reverse("reports:pdf_verify"),
+        statuses(200),
+        method="post",
+    ),
     # The admin serves the clerk and the monitoring officer (staff); others are sent to log in.
     Case(
         "admin:index",
