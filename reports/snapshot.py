@@ -159,6 +159,10 @@ class Indicator:
     unit_of_measure: str
     total: float
 
+    def __post_init__(self) -> None:
+        # 12 and 12.0 must freeze to the same JSON, or a reloaded snapshot would hash apart.
+        object.__setattr__(self, "total", float(self.total))
+
 
 @dataclass(frozen=True)
 class IndicatorTable:
@@ -373,6 +377,9 @@ class WeekPoint:
 
     week_end: datetime.date
     percent_done: float
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "percent_done", float(self.percent_done))
 
 
 @dataclass(frozen=True)
