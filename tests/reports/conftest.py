@@ -128,8 +128,8 @@ def small_pdf():
 
 @pytest.fixture(scope="session")
 def medium():
-    """45 units × 24 tasks: the unit table spans pages, the matrix splits in two."""
-    return large_snapshot(units=45, tasks=24)
+    """40 units × 20 tasks: the unit table spans pages, the matrix splits in two."""
+    return large_snapshot(units=40, tasks=20)
 
 
 @pytest.fixture(scope="session")

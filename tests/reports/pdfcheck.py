@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import unicodedata
@@ -37,7 +38,9 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+@functools.cache
 def open_pdf(data: bytes) -> pdfplumber.PDF:
+    """Parsed once per distinct PDF: the tests share rendered reports."""
     return pdfplumber.open(io.BytesIO(data))
 
 
@@ -67,6 +70,7 @@ def find(found: list[Line], text: str) -> Line:
     return matches[0]
 
 
+@functools.cache
 def full_text(pdf: pdfplumber.PDF) -> str:
     """All text, NFC, whitespace collapsed (lines wrap anywhere in justified text)."""
     return " ".join(nfc(" ".join((page.extract_text() or "").split())) for page in pdf.pages)
