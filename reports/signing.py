@@ -17,11 +17,15 @@ by someone else, unsigned, encrypted or unreadable.
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import io
 import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import weasyprint
 from asn1crypto import x509
@@ -37,7 +41,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import validate_pdf_signature as _validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
@@ -48,11 +52,30 @@ from reports.snapshot import VIETNAM, ReportSnapshot
 
 logger = logging.getLogger(__name__)
 
+T = TypeVar("T")
 SIGNATURE_FIELD = "ChuKySoUBND"
 STAMP_TEMPLATE = "reports/pdf/signature_stamp.html"
 #: Size of the visible signature, in PDF points (about 64 × 16 mm).
 STAMP_WIDTH = 182.0
 STAMP_HEIGHT = 44.0
+
+
+def _outside_event_loop(function: Callable[..., T], *args: object, **kwargs: object) -> T:
+    """Call one of pyHanko's synchronous functions, which run ``asyncio.run()`` inside.
+
+    Under a running event loop (an async caller, Playwright's sync API in the browser tests)
+    that would fail, so the call then goes to a short-lived worker thread of its own.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
+def validate_pdf_signature(*args: object, **kwargs: object) -> object:
+    return _outside_event_loop(_validate_pdf_signature, *args, **kwargs)
 
 
 class SigningNotConfigured(RuntimeError):
@@ -206,7 +229,7 @@ def sign_report_pdf(
         ),
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    return pdf_signer.sign_pdf(writer).getvalue()
+    return _outside_event_loop(pdf_signer.sign_pdf, writer).getvalue()
 
 
 def create_self_signed_certificate(

@@ -10,7 +10,6 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.general import SigningError
-from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
@@ -19,6 +18,7 @@ from reports.signing import (
     SigningNotConfigured,
     VerificationStatus,
     sign_report_pdf,
+    validate_pdf_signature,  # pyHanko's, kept outside any running event loop
     verify_report_pdf,
 )
 from tests.reports import pdfcheck as c
