@@ -19,28 +19,21 @@ import dataclasses
 import datetime
 import hashlib
 import json
-import types
 import typing
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar, Union
-from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
 from directives.choices import BUCKET_ORDER, Bucket
 from reports.choices import ChartKind, IssueCategory, IssueStatus
+from reports.codec import VIETNAM, SnapshotError, decode, encode
 from sonmai.lib import vndate
 
 SCHEMA_VERSION = 1
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 #: What a draft shows where the number will go: wide enough to write it in by hand.
 NUMBER_BLANK = "\u2003" * 3
-
-
-class SnapshotError(ValueError):
-    """A snapshot (or its JSON) does not have the shape or the invariants a report needs."""
 
 
 # --- Counts -------------------------------------------------------------------------------------
@@ -64,7 +57,10 @@ class BucketCounts:
 
     def __add__(self, other: BucketCounts) -> BucketCounts:
         return BucketCounts(
-            **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in _fields(self)}
+            **{
+                f.name: getattr(self, f.name) + getattr(other, f.name)
+                for f in dataclasses.fields(self)
+            }
         )
 
     def get(self, bucket: Bucket | str) -> int:
@@ -525,11 +521,11 @@ class ReportSnapshot:
 
     # --- Serialisation ----------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        return _encode(self)
+        return encode(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ReportSnapshot:
-        return _decode(cls, data)
+        return decode(cls, data)
 
     def to_json(self) -> str:
         """Canonical JSON: the same snapshot always gives the same string."""
@@ -553,90 +549,6 @@ class ReportSnapshot:
 
 def _with_end(text: str, end: str) -> str:
     return text.rstrip().rstrip(";.,") + end
-
-
-# --- Generic encoding and decoding --------------------------------------------------------------
-def _fields(value: Any) -> tuple[dataclasses.Field, ...]:
-    return dataclasses.fields(value)
-
-
-def _encode(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out: dict[str, Any] = {}
-        kind = getattr(type(value), "kind", None)
-        if isinstance(kind, str):
-            out["kind"] = kind
-        for field in _fields(value):
-            out[field.name] = _encode(getattr(value, field.name))
-        return out
-    if isinstance(value, tuple | list):
-        return [_encode(item) for item in value]
-    if isinstance(value, datetime.datetime):
-        return value.astimezone(VIETNAM).isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
-    return value
-
-
-_HINTS: dict[type, dict[str, Any]] = {}
-
-
-def _hints(cls: type) -> dict[str, Any]:
-    if cls not in _HINTS:
-        _HINTS[cls] = typing.get_type_hints(cls)
-    return _HINTS[cls]
-
-
-def _decode(hint: Any, data: Any) -> Any:
-    origin = typing.get_origin(hint)
-    if origin in (Union, types.UnionType):
-        options = [arg for arg in typing.get_args(hint) if arg is not type(None)]
-        if data is None:
-            if len(options) < len(typing.get_args(hint)):
-                return None
-            raise SnapshotError("A required value is null.")
-        if len(options) > 1:  # the Block union: pick the class by its kind
-            if not isinstance(data, dict) or data.get("kind") not in BLOCK_TYPES:
-                raise SnapshotError(f"Unknown block: {data!r:.80}")
-            return _decode(BLOCK_TYPES[data["kind"]], data)
-        return _decode(options[0], data)
-    if origin is tuple:
-        item_hint = typing.get_args(hint)[0]
-        if not isinstance(data, list):
-            raise SnapshotError(f"Expected a list, got {data!r:.80}")
-        return tuple(_decode(item_hint, item) for item in data)
-    if dataclasses.is_dataclass(hint):
-        if not isinstance(data, dict):
-            raise SnapshotError(f"Expected an object for {hint.__name__}, got {data!r:.80}")
-        hints = _hints(hint)
-        kwargs = {}
-        for field in _fields(hint):
-            if field.name in data:
-                kwargs[field.name] = _decode(hints[field.name], data[field.name])
-            elif field.default is dataclasses.MISSING:
-                raise SnapshotError(f"{hint.__name__} lacks {field.name}.")
-        unknown = set(data) - {f.name for f in _fields(hint)} - {"kind"}
-        if unknown:
-            raise SnapshotError(f"{hint.__name__} has unknown keys: {sorted(unknown)}")
-        return hint(**kwargs)
-    try:
-        if hint is datetime.datetime:
-            return datetime.datetime.fromisoformat(data)
-        if hint is datetime.date:
-            return datetime.date.fromisoformat(data)
-    except (TypeError, ValueError):
-        raise SnapshotError(f"Not an ISO date: {data!r:.40}") from None
-    if hint is float and isinstance(data, int | float) and not isinstance(data, bool):
-        return float(data)
-    if hint is int and isinstance(data, int) and not isinstance(data, bool):
-        return data
-    if hint is bool and isinstance(data, bool):
-        return data
-    if hint is str and isinstance(data, str):
-        return unicodedata.normalize("NFC", data)
-    raise SnapshotError(f"Expected {getattr(hint, '__name__', hint)}, got {data!r:.40}")
 
 
 __all__ = [
