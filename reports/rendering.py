@@ -4,7 +4,7 @@
 That holds because the PDF's dates come from the snapshot (``dcterms.created``), its file
 identifier is the snapshot's fingerprint, the font is the one shipped in ``static/fonts/``
 (declared here with ``@font-face``, so the machine's fonts never matter) and nothing is fetched
-from anywhere else (``_LocalFetcher`` refuses any other URL and fails loudly on a missing file).
+from anywhere else (``LocalFetcher`` refuses any other URL and fails loudly on a missing file).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from directives.choices import BUCKET_ORDER
 from reports.choices import BUCKET_CODES, ChartKind
@@ -70,7 +70,7 @@ class RenderedPdf:
     signature_box: SignatureBox
 
 
-class _LocalFetcher(URLFetcher):
+class LocalFetcher(URLFetcher):
     """Fetches the shipped fonts and inline data only; anything else stops the rendering."""
 
     def __init__(self) -> None:
@@ -234,7 +234,7 @@ def _signature_box(document: Any) -> SignatureBox:
 
 def render_report_pdf(snapshot: ReportSnapshot) -> RenderedPdf:
     """Render ``snapshot``: same snapshot, same bytes."""
-    fetcher = _LocalFetcher()
+    fetcher = LocalFetcher()
     font_config = FontConfiguration()
     html = render_report_html(snapshot)
     try:
@@ -246,7 +246,7 @@ def render_report_pdf(snapshot: ReportSnapshot) -> RenderedPdf:
             stylesheets=stylesheets, font_config=font_config
         )
         content = document.write_pdf(pdf_identifier=snapshot.fingerprint()[:32].encode("ascii"))
-    except weasyprint.urls.FatalURLFetchingError as error:
+    except FatalURLFetchingError as error:
         raise RenderingError(str(error)) from error
     return RenderedPdf(
         content=content, page_count=len(document.pages), signature_box=_signature_box(document)

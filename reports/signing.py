@@ -47,7 +47,7 @@ from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
 from weasyprint.text.fonts import FontConfiguration
 
-from reports.rendering import FONT_DIR, SignatureBox, _LocalFetcher, font_face_css
+from reports.rendering import FONT_DIR, LocalFetcher, SignatureBox, font_face_css
 from reports.snapshot import VIETNAM, ReportSnapshot
 
 logger = logging.getLogger(__name__)
@@ -150,7 +150,7 @@ class _PdfBytesContent(content.PdfContent):
 
 def render_stamp(*, signer_name: str, code: str, signed_at: datetime.datetime) -> bytes:
     """The visible signature as a one-page PDF of ``STAMP_WIDTH`` × ``STAMP_HEIGHT`` points."""
-    fetcher = _LocalFetcher()
+    fetcher = LocalFetcher()
     font_config = FontConfiguration()
     with translation.override("vi"):
         html = render_to_string(

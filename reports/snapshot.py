@@ -304,16 +304,13 @@ class OrganisationInfo:
     @property
     def contact_line(self) -> str:
         """Box 13 of the layout: "Địa chỉ: …; Điện thoại: …; E-mail: …" (empty when unknown)."""
-        parts = []
-        if self.address:
-            parts.append(f"Địa chỉ: {self.address}")
-        if self.phone:
-            parts.append(f"Điện thoại: {self.phone}")
-        if self.email:
-            parts.append(f"E-mail: {self.email}")
-        if self.website:
-            parts.append(f"Website: {self.website}")
-        return "; ".join(parts)
+        parts = [
+            (_("Địa chỉ: %(value)s"), self.address),
+            (_("Điện thoại: %(value)s"), self.phone),
+            (_("E-mail: %(value)s"), self.email),
+            (_("Website: %(value)s"), self.website),
+        ]
+        return "; ".join(label % {"value": value} for label, value in parts if value)
 
 
 @dataclass(frozen=True)
@@ -328,10 +325,10 @@ class Period:
     @property
     def window_text(self) -> str:
         """ "từ ngày 15/12/2025 đến ngày 14/01/2026"."""
-        return (
-            f"từ ngày {vndate.short_date(self.data_from)} "
-            f"đến ngày {vndate.short_date(self.data_to)}"
-        )
+        return _("từ ngày %(start)s đến ngày %(end)s") % {
+            "start": vndate.short_date(self.data_from),
+            "end": vndate.short_date(self.data_to),
+        }
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,11 @@
-"""Filters for printed reports: Vietnamese number formatting and bucket codes and tints."""
+"""Filters for printed reports: Vietnamese number formatting and bucket codes."""
 
 from __future__ import annotations
 
 from django import template
 
 from directives.choices import Bucket
-from reports.choices import BUCKET_CODES, BUCKET_TINTS
+from reports.choices import BUCKET_CODES
 
 register = template.Library()
 
@@ -23,13 +23,3 @@ def vn_number(value: float | int | None) -> str:
 @register.filter
 def bucket_code(value: str) -> str:
     return BUCKET_CODES.get(Bucket(value), "") if value else ""
-
-
-@register.filter
-def bucket_tint(value: str) -> str:
-    return BUCKET_TINTS.get(Bucket(value), "#ffffff") if value else "#ffffff"
-
-
-@register.filter
-def bucket_label(value: str) -> str:
-    return str(Bucket(value).label) if value else ""
