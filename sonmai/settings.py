@@ -195,6 +195,44 @@ STORAGES = {
     },
 }
 
+
+# --- Reports: signing, verification, edXML ------------------------------------------------
+def _readable_file(name: str, default: Path | None = None) -> Path | None:
+    """A file named by an environment variable: it must exist and be readable when set.
+
+    Without the variable, ``default`` is used only if that file exists (the demo certificate
+    that ``manage.py create_demo_certificate`` writes under VAR_DIR).
+    """
+    if not env.is_set(name):
+        return default if default is not None and default.is_file() else None
+    path = Path(env.str(name)).expanduser()
+    try:
+        with path.open("rb") as handle:
+            handle.read(1)
+    except OSError as error:
+        raise ImproperlyConfigured(f"{name}={path} cannot be read: {error.strerror}.") from None
+    return path
+
+
+# The commune's certificate and private key (PEM or DER) sign approved reports (PAdES); the
+# verification page trusts this certificate as the root. Unset: signing is unavailable.
+REPORT_SIGNING_DIR = VAR_DIR / "signing"
+REPORT_SIGNING_CERT = _readable_file(
+    "REPORT_SIGNING_CERT", REPORT_SIGNING_DIR / "demo-cert.pem" if DEBUG else None
+)
+REPORT_SIGNING_KEY = _readable_file(
+    "REPORT_SIGNING_KEY", REPORT_SIGNING_DIR / "demo-key.pem" if DEBUG else None
+)
+REPORT_SIGNING_KEY_PASSPHRASE = env.str("REPORT_SIGNING_KEY_PASSPHRASE", "")
+if env.is_set("REPORT_SIGNING_CERT") != env.is_set("REPORT_SIGNING_KEY"):
+    raise ImproperlyConfigured("REPORT_SIGNING_CERT and REPORT_SIGNING_KEY go together.")
+# Largest PDF the verification page accepts.
+REPORT_VERIFY_MAX_BYTES = env.int("REPORT_VERIFY_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# edXML (QCVN 102:2016): the receiving organisation (UBND tỉnh, via Sở Nội vụ). Its id is not
+# public; the sender's id is Organisation.edxml_organ_id.
+EDXML_RECEIVER_ORGAN_ID = env.str("EDXML_RECEIVER_ORGAN_ID", "")
+EDXML_RECEIVER_NAME = env.str("EDXML_RECEIVER_NAME", "Ủy ban nhân dân tỉnh Quảng Ngãi")
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -218,5 +256,13 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint logs every layout step at INFO; only its warnings matter.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # pyHanko logs every signature that fails validation with a traceback; the
+        # verification page reports those to the person, they are not faults of the portal.
+        "pyhanko": {"level": "ERROR"},
+    },
 }

@@ -151,6 +151,14 @@ CASES: list[Case] = [
         data={"decision": "approve"},
     ),
     Case("directives:search", lambda c: reverse("directives:search"), statuses(200)),
+    # Verifying a signed PDF reveals only what the file holds: every signed-in member may.
+    Case("reports:pdf_verify", lambda c: reverse("reports:pdf_verify"), statuses(200)),
+    Case(
+        "reports:pdf_verify",
+        lambda c: reverse("reports:pdf_verify"),
+        statuses(200),
+        method="post",
+    ),
     # The admin serves the clerk and the monitoring officer (staff); others are sent to log in.
     Case(
         "admin:index",

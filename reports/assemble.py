@@ -1,0 +1,292 @@
+"""Turning assignments into the parts of a report snapshot.
+
+These are the read-side helpers the report compilation (phase 2) builds on: they take the
+assignments of a directive and a reference day and return frozen snapshot parts. Nothing here
+writes to the database. ``compose_body`` arranges the parts in the standard outline of a
+periodic report (results, difficulties, proposals, next tasks).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+from django.utils.translation import gettext as _
+
+from directives.choices import Bucket
+from directives.models import Assignment, Directive
+from reports.choices import ChartKind, IssueCategory
+from reports.snapshot import (
+    Appendix,
+    Block,
+    BucketCounts,
+    BulletList,
+    ChartData,
+    ChartFigure,
+    Indicator,
+    IndicatorTable,
+    Issue,
+    IssueList,
+    LateItem,
+    LateItems,
+    MatrixRow,
+    Paragraph,
+    Part,
+    TaskColumn,
+    TaskResult,
+    TaskResults,
+    UnitPercent,
+    UnitRow,
+    UnitTable,
+    WeekPoint,
+)
+
+
+def directive_assignments(directive: Directive) -> list[Assignment]:
+    """Every assignment of ``directive`` with its task, section and unit, in document order."""
+    return list(
+        Assignment.objects.filter(task__section__directive=directive)
+        .select_related("task__section", "unit")
+        .order_by("task__section__number", "task__number", "unit__position", "unit__name")
+    )
+
+
+def citation(assignment: Assignment) -> str:
+    """ "1.2": section and item of the task in its source."""
+    return f"{assignment.task.section.number}.{assignment.task.number}"
+
+
+def last_progress_date(assignment: Assignment) -> datetime.date | None:
+    """The latest recorded progress date (start or completion) of an assignment."""
+    dates = [d for d in (assignment.started_on, assignment.completed_on) if d]
+    return max(dates) if dates else None
+
+
+def task_results(
+    assignments: Sequence[Assignment],
+    today: datetime.date,
+    results: Mapping[str, str] | None = None,
+) -> dict[int, TaskResults]:
+    """{section number: the results of its tasks}; ``results`` maps "1.2" to a result text."""
+    results = results or {}
+    by_task: dict[tuple[int, int], list[Assignment]] = defaultdict(list)
+    for assignment in assignments:
+        by_task[(assignment.task.section.number, assignment.task.number)].append(assignment)
+    sections: dict[int, list[TaskResult]] = defaultdict(list)
+    for (section, _item), group in sorted(by_task.items()):
+        counts = BucketCounts.of(a.bucket(today) for a in group)
+        key = citation(group[0])
+        sections[section].append(
+            TaskResult(
+                citation=key,
+                title=group[0].task.short_title,
+                counts=counts,
+                result=results.get(key, ""),
+            )
+        )
+    return {number: TaskResults(tuple(items)) for number, items in sections.items()}
+
+
+def unit_rows(assignments: Sequence[Assignment], today: datetime.date) -> tuple[UnitRow, ...]:
+    """One row per unit (in the units' order) with its bucket counts and last progress date."""
+    by_unit: dict[int, list[Assignment]] = defaultdict(list)
+    units = {}
+    for assignment in assignments:
+        by_unit[assignment.unit_id].append(assignment)
+        units[assignment.unit_id] = assignment.unit
+    ordered = sorted(units.values(), key=lambda unit: (unit.position, unit.name))
+    rows = []
+    for unit in ordered:
+        group = by_unit[unit.pk]
+        dates = [d for d in map(last_progress_date, group) if d and d <= today]
+        rows.append(
+            UnitRow(
+                unit_name=unit.display_name,
+                counts=BucketCounts.of(a.bucket(today) for a in group),
+                last_update=max(dates) if dates else None,
+            )
+        )
+    return tuple(rows)
+
+
+def appendix(assignments: Sequence[Assignment], today: datetime.date) -> Appendix:
+    """The unit × task matrix: units as rows, tasks ("1.1", "1.2" …) as columns."""
+    columns: dict[str, TaskColumn] = {}
+    cells: dict[tuple[int, str], str] = {}
+    units = {}
+    for assignment in assignments:
+        key = citation(assignment)
+        columns.setdefault(key, TaskColumn(key, assignment.task.short_title))
+        cells[(assignment.unit_id, key)] = str(assignment.bucket(today))
+        units[assignment.unit_id] = assignment.unit
+    ordered = sorted(units.values(), key=lambda unit: (unit.position, unit.name))
+    keys = list(columns)
+    return Appendix(
+        title=_("Kết quả thực hiện nhiệm vụ theo đơn vị"),
+        task_columns=tuple(columns.values()),
+        rows=tuple(
+            MatrixRow(unit.display_name, tuple(cells.get((unit.pk, key), "") for key in keys))
+            for unit in ordered
+        ),
+    )
+
+
+def late_items(
+    assignments: Sequence[Assignment],
+    today: datetime.date,
+    reasons: Mapping[str, str] | None = None,
+) -> tuple[LateItem, ...]:
+    """Assignments overdue on ``today`` or finished after their deadline, most late first.
+
+    ``reasons`` maps a citation ("1.4") to the explanation given; without one the item says
+    that no explanation was received yet.
+    """
+    reasons = reasons or {}
+    items = []
+    for assignment in assignments:
+        bucket = assignment.bucket(today)
+        if bucket == Bucket.OVERDUE:
+            days = (today - assignment.due_date).days
+        elif bucket == Bucket.DONE_LATE:
+            days = (assignment.completed_on - assignment.due_date).days
+        else:
+            continue
+        key = citation(assignment)
+        items.append(
+            LateItem(
+                citation=key,
+                task_title=assignment.task.short_title,
+                unit_name=assignment.unit.display_name,
+                due_date=assignment.due_date,
+                days_late=days,
+                reason=reasons.get(key, _("Chưa nhận được giải trình của đơn vị.")),
+            )
+        )
+    items.sort(key=lambda item: (-item.days_late, item.citation, item.unit_name))
+    return tuple(items)
+
+
+def weekly_done(
+    assignments: Sequence[Assignment], start: datetime.date, end: datetime.date
+) -> tuple[WeekPoint, ...]:
+    """Share of assignments done at the end of each week (Sunday) from ``start`` to ``end``.
+
+    The last point is ``end`` itself, so the line ends on the day the data stops.
+    """
+    week_ends = []
+    day = start + datetime.timedelta(days=(6 - start.weekday()) % 7)
+    while day < end:
+        week_ends.append(day)
+        day += datetime.timedelta(days=7)
+    week_ends.append(end)
+    points = []
+    for week_end in week_ends:
+        assigned = [a for a in assignments if a.assigned_on <= week_end]
+        done = [a for a in assigned if a.completed_on and a.completed_on <= week_end]
+        percent = round(100 * len(done) / len(assigned), 1) if assigned else 0.0
+        points.append(WeekPoint(week_end, percent))
+    return tuple(points)
+
+
+def chart_data(
+    rows: Sequence[UnitRow], weekly: Sequence[WeekPoint] = (), totals: BucketCounts | None = None
+) -> ChartData:
+    totals = totals if totals is not None else sum((r.counts for r in rows), BucketCounts())
+    return ChartData(
+        bucket_totals=totals,
+        unit_percents=tuple(UnitPercent(r.unit_name, r.percent_done) for r in rows),
+        weekly_done=tuple(weekly),
+    )
+
+
+def compose_body(
+    *,
+    leadership: Sequence[str],
+    sections: Sequence[tuple[str, TaskResults]],
+    rows: Sequence[UnitRow],
+    indicators: Sequence[Indicator],
+    issues: Sequence[Issue],
+    late: Sequence[LateItem],
+    next_tasks: Sequence[str],
+    with_weekly_chart: bool = True,
+) -> tuple[Part, ...]:
+    """The standard outline of a periodic report on a directive.
+
+    I. results (leadership, tasks by section, units, indicators), II. difficulties and what is
+    late, III. proposals, IV. tasks for the next period. ``sections`` pairs each section title
+    of the directive with the results of its tasks.
+    """
+    totals = sum((r.counts for r in rows), BucketCounts())
+    task_count = sum(len(results.items) for _title, results in sections)
+    summary = _(
+        "Văn bản có %(tasks)s nhiệm vụ, giao %(total)s lượt đơn vị thực hiện; đã hoàn thành "
+        "%(done)s lượt (%(percent)s%%), trong đó %(on_time)s lượt đúng hạn; %(overdue)s lượt "
+        "đang thực hiện quá hạn."
+    ) % {
+        "tasks": task_count,
+        "total": totals.total,
+        "done": totals.done,
+        "percent": totals.percent_done,
+        "on_time": totals.done_on_time,
+        "overdue": totals.overdue,
+    }
+    unit_blocks: list[Block] = [
+        UnitTable(tuple(rows)),
+        ChartFigure(ChartKind.UNIT_PERCENT, _("Tỷ lệ hoàn thành nhiệm vụ theo đơn vị")),
+    ]
+    if with_weekly_chart:
+        unit_blocks.append(
+            ChartFigure(ChartKind.WEEKLY_DONE, _("Tỷ lệ hoàn thành nhiệm vụ theo tuần"))
+        )
+    difficulties = [i for i in issues if i.category == IssueCategory.DIFFICULTY]
+    proposals = [i for i in issues if i.category == IssueCategory.PROPOSAL]
+    nothing = _("Trong kỳ không có nội dung này.")
+
+    def or_nothing(block: Block, present: bool) -> tuple[Block, ...]:
+        return (block,) if present else (Paragraph(nothing),)
+
+    results = Part(
+        _("Kết quả triển khai thực hiện").upper(),
+        parts=(
+            Part(
+                _("Công tác lãnh đạo, chỉ đạo, quán triệt, tuyên truyền"),
+                blocks=tuple(Paragraph(text) for text in leadership) or (Paragraph(nothing),),
+            ),
+            Part(
+                _("Kết quả thực hiện các nhiệm vụ"),
+                blocks=(
+                    Paragraph(summary),
+                    ChartFigure(ChartKind.BUCKET_TOTALS, _("Phân loại kết quả thực hiện nhiệm vụ")),
+                ),
+                parts=tuple(Part(title, blocks=(items,)) for title, items in sections),
+            ),
+            Part(_("Kết quả thực hiện theo đơn vị"), blocks=tuple(unit_blocks)),
+            Part(
+                _("Các chỉ tiêu chủ yếu"),
+                blocks=or_nothing(IndicatorTable(tuple(indicators)), bool(indicators)),
+            ),
+        ),
+    )
+    problems = Part(
+        _("Khó khăn, vướng mắc và nguyên nhân").upper(),
+        parts=(
+            Part(
+                _("Khó khăn, vướng mắc"),
+                blocks=or_nothing(IssueList(tuple(difficulties)), bool(difficulties)),
+            ),
+            Part(
+                _("Nhiệm vụ chậm tiến độ và nguyên nhân"),
+                blocks=or_nothing(LateItems(tuple(late)), bool(late)),
+            ),
+        ),
+    )
+    asks = Part(
+        _("Kiến nghị, đề xuất").upper(),
+        blocks=or_nothing(IssueList(tuple(proposals)), bool(proposals)),
+    )
+    next_period = Part(
+        _("Nhiệm vụ trọng tâm kỳ tới").upper(),
+        blocks=or_nothing(BulletList(tuple(next_tasks)), bool(next_tasks)),
+    )
+    return (results, problems, asks, next_period)

@@ -1,0 +1,123 @@
+import hashlib
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.db.utils import DatabaseError
+
+from directives.demo import load_demo_commune
+from reports import demo, samples
+from reports.choices import ExportFormat
+from reports.docx_export import render_report_docx
+from reports.edxml import build_edxml
+from reports.management.commands.create_demo_certificate import (
+    DEMO_COMMON_NAME,
+    DEMO_ORGANISATION,
+)
+from reports.rendering import render_report_pdf
+from reports.signing import SigningCredentials, create_self_signed_certificate, sign_report_pdf
+from reports.snapshot import ReportSnapshot
+
+
+class Command(BaseCommand):
+    help = (
+        "Xuất báo cáo mẫu của xã Sơn Mai ra PDF (đã ký số), DOCX hoặc gói edXML. "
+        "Hiện chỉ có --demo; xuất báo cáo theo mã số (--report ID) sẽ có khi phân hệ báo cáo "
+        "định kỳ được hoàn thành."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            required=True,
+            help="Báo cáo mẫu tháng 02/2026 từ dữ liệu xã Sơn Mai mẫu (bắt buộc ở giai đoạn này).",
+        )
+        parser.add_argument(
+            "--format",
+            choices=ExportFormat.values,
+            default=ExportFormat.PDF,
+            help="pdf (đã ký số), docx hoặc edxml (gói liên thông có PDF đã ký).",
+        )
+        parser.add_argument("--out", type=Path, required=True, help="Tệp sẽ ghi ra.")
+        parser.add_argument(
+            "--draft", action="store_true", help="Bản dự thảo: chưa có số, ngày, chưa ký."
+        )
+        parser.add_argument(
+            "--vice-chairman",
+            action="store_true",
+            help="Phó Chủ tịch ký thay (KT. CHỦ TỊCH) thay vì Chủ tịch.",
+        )
+
+    def handle(self, *args, format: str, out: Path, draft: bool, vice_chairman: bool, **options):
+        if draft and format == ExportFormat.EDXML:
+            raise CommandError(
+                "Gói edXML chỉ dành cho báo cáo đã phê duyệt, không xuất bản dự thảo."
+            )
+        snapshot = self._demo_snapshot(draft=draft, vice_chairman=vice_chairman)
+        if format == ExportFormat.DOCX:
+            content = render_report_docx(snapshot)
+        else:
+            rendered = render_report_pdf(snapshot)
+            content = rendered.content
+            if not draft:
+                content = sign_report_pdf(
+                    content,
+                    snapshot=snapshot,
+                    box=rendered.signature_box,
+                    credentials=self._credentials(),
+                )
+            if format == ExportFormat.EDXML:
+                content = build_edxml(
+                    snapshot,
+                    content,
+                    page_count=rendered.page_count,
+                    sender_organ_id=snapshot.organisation.edxml_organ_id
+                    or samples.DEMO_SENDER_ORGAN_ID,
+                    receiver_organ_id=settings.EDXML_RECEIVER_ORGAN_ID
+                    or samples.DEMO_RECEIVER_ORGAN_ID,
+                )
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(content)
+        self.stdout.write(self.style.SUCCESS(f"Đã ghi {out} ({len(content)} byte)."))
+        self.stdout.write(f"SHA-256: {hashlib.sha256(content).hexdigest()}")
+
+    def _demo_snapshot(self, *, draft: bool, vice_chairman: bool) -> ReportSnapshot:
+        """The demo report, from the demo commune; loaded for the occasion if missing.
+
+        A commune loaded here is rolled back afterwards: exporting never leaves demo rows in
+        the database.
+        """
+        kwargs = {"vice_chairman": vice_chairman}
+        if draft:
+            kwargs |= {"number": None, "issued_on": None, "signed_at": None}
+        try:
+            with transaction.atomic():
+                try:
+                    return demo.demo_snapshot(**kwargs)
+                except demo.DemoDataMissing:
+                    load_demo_commune(today=demo.DEMO_PERIOD.data_to, password=None)
+                    snapshot = demo.demo_snapshot(**kwargs)
+                    transaction.set_rollback(True)
+                    return snapshot
+        except DatabaseError as error:
+            raise CommandError(
+                f"Không đọc được cơ sở dữ liệu ({error}). Chạy `python manage.py migrate` trước."
+            ) from error
+
+    def _credentials(self) -> SigningCredentials:
+        if settings.REPORT_SIGNING_CERT and settings.REPORT_SIGNING_KEY:
+            return SigningCredentials.from_settings()
+        directory = settings.REPORT_SIGNING_DIR
+        cert, key = directory / "demo-cert.pem", directory / "demo-key.pem"
+        if cert.is_file() and key.is_file():
+            return SigningCredentials(cert, key)
+        self.stdout.write(f"Chưa có chứng thư số: tạo chứng thư tự ký trong {directory}.")
+        return create_self_signed_certificate(
+            directory,
+            common_name=DEMO_COMMON_NAME,
+            organisation=DEMO_ORGANISATION,
+            locality="Sơn Mai",
+            province="Quảng Ngãi",
+        )
