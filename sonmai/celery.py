@@ -5,14 +5,31 @@ from pathlib import Path
 
 from celery import Celery
 
+from sonmai.lib.env import Env
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sonmai.settings")
 
 app = Celery("sonmai")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Filled by the apps that own periodic work; each entry wraps one idempotent job function.
-app.conf.beat_schedule = {}
+# Each entry wraps one idempotent job function; run exactly one beat process. The database, not
+# the broker, records what is due, so a pass that is lost (broker down, beat restarted) or run
+# twice (two beats) changes nothing: the next pass does the same work once. ``expires`` drops a
+# pass that waited in the queue longer than its interval instead of running a backlog of them.
+_pass_seconds = Env().int("NOTIFICATIONS_PASS_SECONDS", 60, minimum=1)
+app.conf.beat_schedule = {
+    "notifications-pass": {
+        "task": "notifications.tasks.run_notification_pass",
+        "schedule": float(_pass_seconds),
+        "options": {"expires": max(_pass_seconds - 1, 1)},
+    },
+    "notifications-resync": {
+        "task": "notifications.tasks.resync_reminder_schedules",
+        "schedule": 15 * 60.0,
+        "options": {"expires": 14 * 60},
+    },
+}
 
 
 @app.on_configure.connect

@@ -17,5 +17,6 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("directives.urls")),
+    path("", include("notifications.urls")),
     path("quan-tri/", admin.site.urls),
 ]
