@@ -32,7 +32,7 @@ app.conf.beat_schedule = {
 }
 
 
-@app.on_configure.connect
+@app.on_after_configure.connect
 def _prepare_filesystem_broker(sender: Celery, **kwargs: object) -> None:
     """Create the folders of the embedded file broker before anything connects to it."""
     options = sender.conf.broker_transport_options or {}
