@@ -115,6 +115,12 @@ def send_delivery(delivery_id: int) -> str:
     except Exception as error:  # an unexpected error must not lose the reminder: retry it
         logger.exception("Delivery %s raised an unexpected error", delivery_id)
         return _record_failure(delivery, token, f"{type(error).__name__}: {error}", True)
+    _mark_sent(delivery_id, token)
+    return "sent"
+
+
+def _mark_sent(delivery_id: int, token: uuid.UUID) -> None:
+    """Record that the channel accepted the message (only while our claim still holds)."""
     finished = Delivery.objects.filter(pk=delivery_id, claim_token=token).update(
         status=S.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None
     )
@@ -123,7 +129,6 @@ def send_delivery(delivery_id: int) -> str:
             "Delivery %s was sent after its lease expired; raise NOTIFICATIONS_SENDING_LEASE",
             delivery_id,
         )
-    return "sent"
 
 
 def _record_failure(delivery: Delivery, token: uuid.UUID, error: str, retryable: bool) -> str:

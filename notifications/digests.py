@@ -127,6 +127,7 @@ def unit_message(
     for assignment, reminder in triggered:
         report_date = reminder.reference_date if reminder.kind == K.REMINDER_REPORT_DUE else None
         items.append(item(assignment, today, calendar, kind=reminder.kind, report_date=report_date))
+    items.sort(key=lambda entry: (entry["due_date"] or "9999", entry["citation"], entry["task"]))
     shown = {assignment.pk for assignment, _reminder in triggered}
     horizon = calendar.add_working_days(today, DUE_SOON_WORKING_DAYS)
     others = [
@@ -171,6 +172,7 @@ def escalation_message(
 ) -> dict[str, object]:
     """What the monitoring office and the leaders are told about tasks slipping."""
     items = [item(assignment, today, calendar, kind=K.ESCALATION) for assignment, _r in triggered]
+    items.sort(key=lambda entry: (entry["unit"], entry["citation"], entry["task"]))
     payload = {"items": items, "today": today.isoformat()}
     if len(triggered) == 1:
         assignment, _reminder = triggered[0]

@@ -28,8 +28,10 @@ def run_pass(django_capture_on_commit_callbacks):
     enqueues are sent by the eager Celery worker of the test settings."""
 
     def run(moment: datetime.datetime) -> planning.PassResult:
-        with time_machine.travel(moment, tick=False):
-            with django_capture_on_commit_callbacks(execute=True):
-                return planning.run_pass(timezone.now())
+        with (
+            time_machine.travel(moment, tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            return planning.run_pass(timezone.now())
 
     return run
