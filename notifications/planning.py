@@ -245,19 +245,18 @@ def office_digest_key(day: datetime.date) -> str:
     return f"digest_office:{year}-W{week:02d}"
 
 
-def plan_office_digests(now: datetime.datetime, calendar: WorkCalendar | None = None) -> int:
-    """Once a week, from the start of working hours on its first working day, each monitoring
-    officer gets the summary of who has not reported. Returns the digests created."""
-    calendar = calendar or WorkCalendar.current()
+def office_digests_due(
+    now: datetime.datetime, calendar: WorkCalendar
+) -> list[tuple[Organisation, list]]:
+    """[(organisation, officers still without this week's summary)], from the start of working
+    hours on the week's first working day (a week of holidays has none)."""
     today = timezone.localtime(now).date()
     monday = today - datetime.timedelta(days=today.weekday())
     first_day = calendar.working_day_on_or_after(monday)
-    if first_day > today or (first_day - monday).days >= 7:
-        return 0
-    if now < calendar.window_start(first_day):
-        return 0
+    if first_day > today or now < calendar.window_start(first_day):
+        return []
     key = office_digest_key(today)
-    created = 0
+    due = []
     for organisation in Organisation.objects.filter(hosts_portal=True):
         officers = office_recipients(organisation.pk)
         done = set(
@@ -266,8 +265,19 @@ def plan_office_digests(now: datetime.datetime, calendar: WorkCalendar | None = 
             )
         )
         waiting = [officer for officer in officers if officer.pk not in done]
-        if not waiting:
-            continue
+        if waiting:
+            due.append((organisation, waiting))
+    return due
+
+
+def plan_office_digests(now: datetime.datetime, calendar: WorkCalendar | None = None) -> int:
+    """Once a week, from the start of working hours on its first working day, each monitoring
+    officer gets the summary of who has not reported. Returns the digests created."""
+    calendar = calendar or WorkCalendar.current()
+    today = timezone.localtime(now).date()
+    key = office_digest_key(today)
+    created = 0
+    for organisation, waiting in office_digests_due(now, calendar):
         message = digests.office_digest(organisation.pk, today, calendar)
         for officer in waiting:
             try:

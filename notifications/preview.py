@@ -11,7 +11,7 @@ from directives.models import Assignment
 from notifications.choices import NotificationKind
 from notifications.delivery import due_delivery_ids
 from notifications.models import Delivery, Reminder, ReminderSchedule
-from notifications.planning import current_occurrences
+from notifications.planning import current_occurrences, office_digests_due
 from notifications.recipients import escalation_recipients, unit_recipients
 from notifications.services import channels_for
 from notifications.workdays import WorkCalendar
@@ -27,6 +27,7 @@ class DueReminder:
 @dataclass
 class Preview:
     reminders: list[DueReminder] = field(default_factory=list)
+    digests: list[DueReminder] = field(default_factory=list)
     deliveries: list[str] = field(default_factory=list)
 
 
@@ -87,6 +88,8 @@ def preview(now: datetime.datetime) -> Preview:
             else heads.get(assignment.unit_id, [])
         )
         result.reminders.append(DueReminder(summary, _people(people)))
+    for organisation, officers in office_digests_due(now, calendar):
+        result.digests.append(DueReminder(f"Tổng hợp tuần của {organisation}", _people(officers)))
     for delivery in Delivery.objects.filter(pk__in=due_delivery_ids(now)).select_related(
         "notification__recipient"
     ):

@@ -50,11 +50,15 @@ class Command(BaseCommand):
     def _dry_run(self, moment: datetime.datetime) -> None:
         found = preview(moment)
         self.stdout.write(f"Thời điểm: {short_datetime(moment)} (chạy thử, không gửi gì)")
-        if not found.reminders and not found.deliveries:
+        if not found.reminders and not found.deliveries and not found.digests:
             self.stdout.write("Không có nhắc việc nào đến hạn.")
             return
         self.stdout.write(f"Nhắc việc đến hạn: {len(found.reminders)}")
         for line in found.reminders:
+            self.stdout.write(f"  - {line.summary}")
+            for person, channels in line.recipients:
+                self.stdout.write(f"      → {person} [{', '.join(channels) or 'không kênh nào'}]")
+        for line in found.digests:
             self.stdout.write(f"  - {line.summary}")
             for person, channels in line.recipients:
                 self.stdout.write(f"      → {person} [{', '.join(channels) or 'không kênh nào'}]")
