@@ -50,7 +50,7 @@ def lease() -> datetime.timedelta:
 
 
 def requeue_after() -> datetime.timedelta:
-    return datetime.timedelta(seconds=getattr(settings, "NOTIFICATIONS_REQUEUE_AFTER", 120))
+    return datetime.timedelta(seconds=settings.NOTIFICATIONS_REQUEUE_AFTER)
 
 
 def backoff(attempts: int) -> datetime.timedelta:

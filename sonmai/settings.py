@@ -133,6 +133,8 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+# One deployment's queue; a second deployment (or a test) on the same Redis uses its own name.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", "celery")
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_TASK_IGNORE_RESULT = True
 # A task is acknowledged only after it ran, so a worker killed mid-task leaves it queued.
@@ -172,6 +174,9 @@ NOTIFICATIONS_SENDING_LEASE = env.int("NOTIFICATIONS_SENDING_LEASE", 300, minimu
 NOTIFICATIONS_RETRY_BASE = env.int("NOTIFICATIONS_RETRY_BASE", 60, minimum=1)
 NOTIFICATIONS_RETRY_MAX = env.int("NOTIFICATIONS_RETRY_MAX", 1800, minimum=1)
 NOTIFICATIONS_GIVE_UP_HOURS = env.int("NOTIFICATIONS_GIVE_UP_HOURS", 72, minimum=1)
+# A delivery handed to the broker and still pending after this long is handed again (the
+# message was lost: Redis restarted without persistence, or a worker died holding it).
+NOTIFICATIONS_REQUEUE_AFTER = env.int("NOTIFICATIONS_REQUEUE_AFTER", 120, minimum=1)
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "units.User"
