@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from directives.choices import CADENCE_MONTHS, AssignmentStatus
 from directives.models import Assignment
@@ -27,6 +27,8 @@ K = NotificationKind
 #: A unit's digest also lists what falls due within this many working days.
 DUE_SOON_WORKING_DAYS = 7
 OPEN = (AssignmentStatus.NOT_STARTED, AssignmentStatus.IN_PROGRESS)
+#: A digest lists at most this many of the unit's other open tasks (the page has them all).
+MAX_OTHERS = 20
 
 
 def open_assignments() -> QuerySet[Assignment]:
@@ -68,6 +70,21 @@ def situation(
     ) % {"days": days, "date": long_date(due)}
 
 
+_TEXTS: dict[tuple, str] = {}
+
+
+def _cached(key: tuple, make) -> str:
+    """Labels and directive titles repeat across thousands of items of one pass; they go
+    through translation each time, so keep each one (per language) once computed."""
+    key = (get_language(), *key)
+    text = _TEXTS.get(key)
+    if text is None:
+        if len(_TEXTS) > 5000:
+            _TEXTS.clear()
+        text = _TEXTS[key] = str(make())
+    return text
+
+
 def item(
     assignment: Assignment,
     today: datetime.date,
@@ -77,17 +94,20 @@ def item(
     report_date: datetime.date | None = None,
 ) -> dict[str, object]:
     """What an e-mail or a list shows of one assignment."""
+    directive = assignment.task.section.directive
     return {
         "assignment": assignment.pk,
         "kind": kind,
         "task": assignment.task.short_title,
         "citation": assignment.task.citation,
-        "directive": assignment.task.section.directive.title,
+        "directive": _cached(
+            ("directive", directive.pk, directive.updated_at), lambda: directive.title
+        ),
         "unit": str(assignment.unit),
         "due_date": assignment.due_date.isoformat() if assignment.due_date else "",
         "overdue": bool(assignment.due_date and assignment.due_date < today),
         "percent_done": assignment.percent_done,
-        "status": assignment.get_status_display(),
+        "status": _cached(("status", assignment.status), assignment.get_status_display),
         "situation": situation(assignment, today, calendar, report_date=report_date),
         "url": reverse("directives:assignment_detail", args=[assignment.pk]),
     }
@@ -130,14 +150,21 @@ def unit_message(
     items.sort(key=lambda entry: (entry["due_date"] or "9999", entry["citation"], entry["task"]))
     shown = {assignment.pk for assignment, _reminder in triggered}
     horizon = calendar.add_working_days(today, DUE_SOON_WORKING_DAYS)
-    others = [
-        item(assignment, today, calendar)
-        for assignment in open_assignments()
+    related = (
+        open_assignments()
         .filter(unit=unit, due_date__lte=horizon)
+        .exclude(pk__in=shown)
         .order_by("due_date", "pk")
-        if assignment.pk not in shown
-    ]
-    payload = {"unit": str(unit), "items": items, "others": others, "today": today.isoformat()}
+    )
+    others = [item(assignment, today, calendar) for assignment in related[:MAX_OTHERS]]
+    more = related.count() - len(others) if len(others) == MAX_OTHERS else 0
+    payload = {
+        "unit": str(unit),
+        "items": items,
+        "others": others,
+        "others_more": more,
+        "today": today.isoformat(),
+    }
     if len(triggered) == 1:
         assignment, reminder = triggered[0]
         return {

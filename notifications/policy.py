@@ -98,12 +98,16 @@ class PolicyBook:
         return cls(ReminderPolicy.objects.filter(organisation_id__in=set(organisation_ids)))
 
     def for_facts(self, facts: AssignmentFacts) -> ReminderPolicy:
-        return (
+        policy = (
             self.by_task.get(facts.task_id)
             or self.by_directive.get(facts.directive_id)
             or self.by_organisation.get(facts.organisation_id)
-            or ReminderPolicy(organisation_id=facts.organisation_id)
         )
+        if policy is None:
+            # The built-in defaults, made once per organisation (unsaved).
+            policy = ReminderPolicy(organisation_id=facts.organisation_id)
+            self.by_organisation[facts.organisation_id] = policy
+        return policy
 
 
 def effective_policy(assignment: object) -> ReminderPolicy:

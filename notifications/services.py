@@ -218,6 +218,17 @@ def delete_policy(policy: ReminderPolicy, *, actor: object) -> None:
         policy.delete()
 
 
+def schedule_again(assignment_ids: Iterable[int]) -> int:
+    """Have the next pass look at these assignments again (their deadline or status changed).
+
+    Saving an assignment through the ORM is noticed by itself (its ``updated_at`` moves); call
+    this after a ``QuerySet.update`` that does not touch ``updated_at``.
+    """
+    return ReminderSchedule.objects.filter(assignment_id__in=list(assignment_ids)).update(
+        next_reminder_at=timezone.now()
+    )
+
+
 def replan_everything() -> int:
     """After the working calendar changed, every open assignment's dates move: look again."""
     from directives.choices import AssignmentStatus

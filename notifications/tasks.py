@@ -16,14 +16,6 @@ def run_notification_pass() -> None:
     planning.run_pass()
 
 
-@shared_task(name="notifications.tasks.resync_reminder_schedules", ignore_result=True)
-def resync_reminder_schedules() -> None:
-    """Catch assignments changed by bulk updates that bypass signals (run_pass also syncs)."""
-    from django.utils import timezone
-
-    planning.sync_schedules(timezone.now())
-
-
 @shared_task(name="notifications.tasks.send_delivery", ignore_result=True)
 def send_delivery_task(delivery_id: int) -> None:
     delivery.send_delivery(delivery_id)

@@ -47,6 +47,8 @@ class WorkCalendar:
         self.exceptions = dict(exceptions or {})
         # The planner asks about the same few hundred days many thousand times.
         self._memo: dict[datetime.date, bool] = {}
+        self._shifted: dict[tuple[datetime.date, int], datetime.date] = {}
+        self._starts: dict[tuple[datetime.date, datetime.time], datetime.datetime] = {}
 
     # --- Loading with a small per-process cache -------------------------------------------------
     _lock = threading.Lock()
@@ -99,6 +101,9 @@ class WorkCalendar:
     def add_working_days(self, day: datetime.date, count: int) -> datetime.date:
         """The ``count``-th working day after ``day`` (before it when negative); ``day`` itself
         for 0. ``add_working_days(Friday, 1)`` is the next Monday when that is a working day."""
+        known = self._shifted.get((day, count))
+        if known is not None:
+            return known
         step = 1 if count >= 0 else -1
         remaining = abs(count)
         current = day
@@ -106,6 +111,7 @@ class WorkCalendar:
             current += datetime.timedelta(days=step)
             if self.is_working_day(current):
                 remaining -= 1
+        self._shifted[(day, count)] = current
         return current
 
     def working_days_between(self, start: datetime.date, end: datetime.date) -> int:
@@ -143,10 +149,14 @@ class WorkCalendar:
     # --- Hours -----------------------------------------------------------------------------------
     def window_start(self, day: datetime.date) -> datetime.datetime:
         """When reminders for ``day`` may start going out (in the commune's time zone)."""
-        return timezone.make_aware(
-            datetime.datetime.combine(day, settings.REMINDER_WINDOW_START),
-            timezone.get_default_timezone(),
-        )
+        key = (day, settings.REMINDER_WINDOW_START)
+        start = self._starts.get(key)
+        if start is None:
+            start = self._starts[key] = timezone.make_aware(
+                datetime.datetime.combine(day, settings.REMINDER_WINDOW_START),
+                timezone.get_default_timezone(),
+            )
+        return start
 
     def window_end(self, day: datetime.date) -> datetime.datetime:
         return timezone.make_aware(

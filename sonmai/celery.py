@@ -24,11 +24,6 @@ app.conf.beat_schedule = {
         "schedule": float(_pass_seconds),
         "options": {"expires": max(_pass_seconds - 1, 1)},
     },
-    "notifications-resync": {
-        "task": "notifications.tasks.resync_reminder_schedules",
-        "schedule": 15 * 60.0,
-        "options": {"expires": 14 * 60},
-    },
 }
 
 

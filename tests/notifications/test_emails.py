@@ -3,6 +3,7 @@
 Each rendered e-mail is also written to var/emails/ so a person can open and read it.
 """
 
+import datetime
 import re
 from pathlib import Path
 
@@ -116,3 +117,26 @@ def test_plain_notice_email(cast, django_capture_on_commit_callbacks):
     assert "&lt;trước 20/3&gt;" in html
     assert "Người gửi:" in html
     assert Notification.objects.get().actor == cast.chairman
+
+
+def test_a_long_list_of_other_work_is_cut_with_a_count(cast, run_pass):
+    from notifications.models import ReminderPolicy
+    from tests import factories as f
+
+    section = cast.task_shared.section
+    for n in range(25):
+        # Overdue work whose own reminders are off still shows in the unit's other work.
+        task = f.TaskFactory(section=section, number=10 + n)
+        ReminderPolicy.objects.create(organisation=cast.commune, task=task, is_enabled=False)
+        f.AssignmentFactory(
+            task=task,
+            unit=cast.hamlet_a,
+            due_date=datetime.date(2026, 3, 2),
+            assigned_on=datetime.date(2026, 3, 1),
+            status="in_progress",
+        )
+    run_pass(at(2026, 3, 30, 8, 0))
+    [message] = mail_to(cast.hamlet_head_a)
+    text, html = keep("reminder_with_others", message)
+    assert "… và 5 việc khác, xem trên Cổng." in text
+    assert "… và 5 việc khác, xem trên Cổng." in html

@@ -130,6 +130,19 @@ class TestMissedAndChanged:
             assignment=assignment, occurrence_key="before:2026-03-24:3"
         ).exists()
 
+    def test_a_bulk_update_is_noticed_when_the_caller_asks_for_it(self, cast, run_pass):
+        from directives.models import Assignment
+        from notifications.services import schedule_again
+
+        run_pass(SEVEN_BEFORE)
+        Assignment.objects.filter(pk=cast.assignment_a.pk).update(
+            due_date=datetime.date(2026, 3, 24)
+        )
+        with time_machine.travel(at(2026, 3, 20, 9, 0), tick=False):
+            assert schedule_again([cast.assignment_a.pk]) == 1
+        run_pass(at(2026, 3, 20, 9, 1))
+        assert Reminder.objects.filter(occurrence_key="before:2026-03-24:3").exists()
+
     def test_a_task_done_before_its_reminder_is_notified_is_skipped(self, cast, run_pass):
         reminder = Reminder.objects.create(
             assignment=cast.assignment_a,
