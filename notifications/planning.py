@@ -34,13 +34,15 @@ from notifications.choices import NotificationKind
 from notifications.models import Notification, Reminder, ReminderSchedule
 from notifications.policy import AssignmentFacts, Occurrence, PolicyBook, plan
 from notifications.recipients import escalation_recipients, office_recipients, unit_recipients
-from notifications.services import deliver
+from notifications.services import channels_for, deliver
 from notifications.workdays import WorkCalendar
 from units.models import Organisation
 
 logger = logging.getLogger(__name__)
 K = NotificationKind
 BATCH = 1000
+#: How far before the newest change already seen the quick sync looks again.
+SYNC_MARGIN = datetime.timedelta(minutes=10)
 #: A guard against a planning loop that would not end (each batch moves its schedules ahead).
 MAX_BATCHES = 1000
 FACT_FIELDS = (
@@ -70,8 +72,51 @@ def _facts(row: tuple) -> AssignmentFacts:
     return AssignmentFacts(*row)
 
 
-def sync_schedules(now: datetime.datetime) -> int:
-    """Give every assignment a schedule, and mark changed assignments for a fresh look."""
+def sync_schedules(now: datetime.datetime, *, full: bool = False) -> int:
+    """Give every new assignment a schedule, and mark changed assignments for a fresh look.
+
+    The quick form (every pass) reads only assignments whose ``updated_at`` is newer than the
+    newest change already seen, less SYNC_MARGIN for late commits and clocks that disagree.
+    The full form compares every assignment with its schedule: the first time, hourly, and from
+    ``manage.py send_reminders``.
+    """
+    watermark = ReminderSchedule.objects.aggregate(Max("source_updated_at"))[
+        "source_updated_at__max"
+    ]
+    if full or watermark is None:
+        return _sync_all(now)
+    rows = dict(
+        Assignment.objects.filter(updated_at__gt=watermark - SYNC_MARGIN).values_list(
+            "pk", "updated_at"
+        )
+    )
+    if not rows:
+        return 0
+    known = dict(
+        ReminderSchedule.objects.filter(assignment_id__in=rows).values_list(
+            "assignment_id", "source_updated_at"
+        )
+    )
+    ReminderSchedule.objects.bulk_create(
+        [
+            ReminderSchedule(assignment_id=pk, next_reminder_at=now, source_updated_at=updated)
+            for pk, updated in rows.items()
+            if pk not in known
+        ],
+        ignore_conflicts=True,
+    )
+    changed = defaultdict(list)
+    for pk, updated in rows.items():
+        if pk in known and known[pk] != updated:
+            changed[updated].append(pk)
+    for updated, pks in changed.items():
+        ReminderSchedule.objects.filter(pk__in=pks).update(
+            next_reminder_at=now, source_updated_at=updated
+        )
+    return len(rows) - len(known) + sum(len(pks) for pks in changed.values())
+
+
+def _sync_all(now: datetime.datetime) -> int:
     missing = Assignment.objects.filter(reminder_schedule__isnull=True).values_list(
         "pk", "updated_at"
     )
@@ -216,6 +261,9 @@ def _notify(
 
     count = 0
     people = unit_recipients(by_unit)
+    escalated = {pk: escalation_recipients(pk) for pk in by_organisation}
+    everybody = [user for users in [*people.values(), *escalated.values()] for user in users]
+    choices = channels_for(everybody)
     for unit_id, triggered in by_unit.items():
         unit = triggered[0][0].unit
         message = digests.unit_message(unit, triggered, today, calendar)
@@ -225,6 +273,7 @@ def _notify(
                 reminders=[reminder for _assignment, reminder in triggered],
                 calendar=calendar,
                 now=now,
+                choices=choices,
                 **message,
             )
         )
@@ -232,11 +281,12 @@ def _notify(
         message = digests.escalation_message(triggered, today, calendar)
         count += len(
             deliver(
-                escalation_recipients(organisation_id),
+                escalated[organisation_id],
                 kind=K.ESCALATION,
                 reminders=[reminder for _assignment, reminder in triggered],
                 calendar=calendar,
                 now=now,
+                choices=choices,
                 **message,
             )
         )
@@ -311,12 +361,15 @@ def run_pass(now: datetime.datetime | None = None) -> PassResult:
     return result
 
 
-def plan_pass(now: datetime.datetime | None = None) -> PassResult:
-    """Steps 1–4: everything except sending."""
+def plan_pass(now: datetime.datetime | None = None, *, full_sync: bool | None = None) -> PassResult:
+    """Steps 1–4: everything except sending. The schedules are fully reconciled with the
+    assignments on the hour (and when ``full_sync``), quickly in the other passes."""
     now = now or timezone.now()
+    if full_sync is None:
+        full_sync = timezone.localtime(now).minute == 0
     calendar = WorkCalendar.current()
     result = PassResult()
-    result.schedules_marked = sync_schedules(now)
+    result.schedules_marked = sync_schedules(now, full=full_sync)
     result.schedules_planned, result.reminders_created = plan_due_reminders(now, calendar)
     result.notifications_created = notify_planned_reminders(now, calendar)
     result.digests_created = plan_office_digests(now, calendar)

@@ -90,6 +90,7 @@ def deliver(
     dedup_key: str = "",
     calendar: WorkCalendar | None = None,
     now: datetime.datetime | None = None,
+    choices: dict[int, list[str]] | None = None,
 ) -> list[Notification]:
     """Create notifications and their deliveries (the engine behind ``notify`` and the
     reminder planner). Must not be given a ``dedup_key`` that already exists for a recipient
@@ -104,7 +105,8 @@ def deliver(
             people.append(person)
     if not people:
         return []
-    choices = channels_for(people)
+    if choices is None or any(person.pk not in choices for person in people):
+        choices = channels_for(people)
     notifications: list[Notification] = []
     deliveries: list[Delivery] = []
     queued_at = first_attempt_at(kind, now, calendar)
@@ -123,8 +125,6 @@ def deliver(
                 in_app=DeliveryChannel.IN_APP in channels,
                 dedup_key=dedup_key,
             )
-            if reminders:
-                notification.reminders.add(*reminders)
             notifications.append(notification)
             for name in channels:
                 channel = get_channel(name)
@@ -141,24 +141,18 @@ def deliver(
                     delivery.last_error = channel.unreachable_reason(person)
                 else:
                     delivery.next_attempt_at = queued_at
+                    if queued_at <= now:
+                        delivery.enqueued_at = now  # handed to the broker on commit, below
                 deliveries.append(delivery)
-        created = Delivery.objects.bulk_create(deliveries)
-        due = [
-            delivery.pk
-            for delivery in created
-            if delivery.status == DeliveryStatus.PENDING and delivery.next_attempt_at <= now
-        ]
-        if due and created and due[0] is None:  # backends that do not return ids
-            due = list(
-                Delivery.objects.filter(
-                    notification__in=notifications,
-                    status=DeliveryStatus.PENDING,
-                    next_attempt_at__lte=now,
-                ).values_list("pk", flat=True)
+        if reminders:
+            links = Notification.reminders.through
+            links.objects.bulk_create(
+                links(notification_id=notification.pk, reminder_id=reminder.pk)
+                for notification in notifications
+                for reminder in reminders
             )
-        if due:
-            Delivery.objects.filter(pk__in=due).update(enqueued_at=now)
-        enqueue_on_commit(due)
+        created = Delivery.objects.bulk_create(deliveries)
+        enqueue_on_commit([delivery.pk for delivery in created if delivery.enqueued_at])
     return notifications
 
 

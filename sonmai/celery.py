@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 from celery import Celery
+from celery.schedules import crontab
 
 from sonmai.lib.env import Env
 
@@ -21,7 +22,9 @@ _pass_seconds = Env().int("NOTIFICATIONS_PASS_SECONDS", 60, minimum=1)
 app.conf.beat_schedule = {
     "notifications-pass": {
         "task": "notifications.tasks.run_notification_pass",
-        "schedule": float(_pass_seconds),
+        # On the minute when it runs every minute: working hours start on a whole minute, so
+        # the reminders due at 07:30 are found at 07:30:00, not up to a minute later.
+        "schedule": crontab() if _pass_seconds == 60 else float(_pass_seconds),
         "options": {"expires": max(_pass_seconds - 1, 1)},
     },
 }

@@ -123,8 +123,8 @@ class TestMissedAndChanged:
         run_pass(SEVEN_BEFORE)
         assignment = cast.assignment_a
         assignment.due_date = datetime.date(2026, 3, 24)
-        with time_machine.travel(at(2026, 3, 20, 9, 0), tick=False):
-            assignment.save()
+        # Saved after the cast was made (the clock only moves forward outside tests).
+        assignment.save()
         run_pass(at(2026, 3, 20, 9, 1))
         assert Reminder.objects.filter(
             assignment=assignment, occurrence_key="before:2026-03-24:3"
@@ -141,6 +141,38 @@ class TestMissedAndChanged:
         with time_machine.travel(at(2026, 3, 20, 9, 0), tick=False):
             assert schedule_again([cast.assignment_a.pk]) == 1
         run_pass(at(2026, 3, 20, 9, 1))
+        assert Reminder.objects.filter(occurrence_key="before:2026-03-24:3").exists()
+
+    def test_quick_sync_reads_recent_changes_and_the_full_one_reconciles_everything(
+        self, cast, run_pass
+    ):
+        from directives.models import Assignment
+
+        run_pass(SEVEN_BEFORE)
+        now = timezone.now()
+        # A change stamped long before the newest one seen (a very late commit).
+        Assignment.objects.filter(pk=cast.assignment_a.pk).update(
+            due_date=datetime.date(2026, 3, 24), updated_at=now - datetime.timedelta(days=1)
+        )
+        Assignment.objects.filter(pk=cast.assignment_b.pk).update(
+            updated_at=now + datetime.timedelta(minutes=1)
+        )
+        assert planning.sync_schedules(now) == 1  # only the recent one
+        assert planning.sync_schedules(now, full=True) == 1  # and now the old one too
+        assert planning.sync_schedules(now, full=True) == 0
+        assert planning.sync_schedules(now) == 0
+
+    def test_the_pass_on_the_hour_reconciles_everything(self, cast, run_pass):
+        from directives.models import Assignment
+
+        run_pass(SEVEN_BEFORE)
+        Assignment.objects.filter(pk=cast.assignment_a.pk).update(
+            due_date=datetime.date(2026, 3, 24),
+            updated_at=timezone.now() - datetime.timedelta(days=1),
+        )
+        run_pass(at(2026, 3, 20, 9, 1))
+        assert not Reminder.objects.filter(occurrence_key="before:2026-03-24:3").exists()
+        run_pass(at(2026, 3, 20, 10, 0))
         assert Reminder.objects.filter(occurrence_key="before:2026-03-24:3").exists()
 
     def test_a_task_done_before_its_reminder_is_notified_is_skipped(self, cast, run_pass):

@@ -67,7 +67,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  - {line}")
 
     def _run(self, moment: datetime.datetime) -> None:
-        result = planning.plan_pass(moment)
+        result = planning.plan_pass(moment, full_sync=True)
         outcomes = delivery.send_due_deliveries(timezone.now())
         self.stdout.write(
             f"Đã tạo {result.reminders_created} lần nhắc, {result.notifications_created} "
