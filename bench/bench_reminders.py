@@ -253,6 +253,11 @@ def build() -> dict[str, object]:
                     )
                 )
         Assignment.objects.bulk_create(assignments, batch_size=2000)
+        # As if entered weeks ago, with a few changed yesterday (the newest change seen).
+        Assignment.objects.update(updated_at=timezone.now() - datetime.timedelta(days=30))
+        Assignment.objects.filter(pk__in=[a.pk for a in assignments[::10000]]).update(
+            updated_at=timezone.now() - datetime.timedelta(days=1)
+        )
     return {
         "assignments": Assignment.objects.count(),
         "build_s": round(time.perf_counter() - started, 1),
@@ -326,6 +331,7 @@ def measure() -> dict[str, object]:
     from django.db import connection
     from django.utils import timezone
 
+    from directives.models import Assignment
     from notifications import planning
     from notifications.models import ReminderSchedule
     from notifications.workdays import WorkCalendar
@@ -340,7 +346,11 @@ def measure() -> dict[str, object]:
     due_count, count_s = _timed(query.count)
     quiet = timezone.now()
     _ids, find_quiet_s = _timed(planning.due_schedules, quiet)
-    _marked, sync_s = _timed(planning.sync_schedules, quiet)
+    # A normal minute: a hundred assignments changed since the last pass.
+    changed = list(Assignment.objects.values_list("pk", flat=True)[:100])
+    Assignment.objects.filter(pk__in=changed).update(updated_at=quiet)
+    marked, sync_s = _timed(planning.sync_schedules, quiet)
+    _marked, full_sync_s = _timed(lambda: planning.sync_schedules(quiet, full=True))
     plan_text = query.values_list("assignment_id", flat=True)[:1000].explain()
     (_looked, created), plan_s = _timed(planning.plan_due_reminders, moment)
     notified, notify_s = _timed(planning.notify_planned_reminders, moment)
@@ -351,6 +361,8 @@ def measure() -> dict[str, object]:
         "count_due_next_morning_s": count_s,
         "find_due_quiet_minute_s": find_quiet_s,
         "sync_schedules_quiet_minute_s": sync_s,
+        "sync_schedules_quiet_minute_marked": marked,
+        "sync_schedules_full_hourly_s": full_sync_s,
         "plan_next_morning_s": plan_s,
         "reminders_next_morning": created,
         "notify_next_morning_s": notify_s,

@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import F, Max
 from django.utils import timezone
 
 from directives.models import Assignment
@@ -43,6 +43,8 @@ K = NotificationKind
 BATCH = 1000
 #: How far before the newest change already seen the quick sync looks again.
 SYNC_MARGIN = datetime.timedelta(minutes=10)
+#: Above this many recent changes the quick sync gives way to the full one.
+QUICK_SYNC_LIMIT = 2000
 #: A guard against a planning loop that would not end (each batch moves its schedules ahead).
 MAX_BATCHES = 1000
 FACT_FIELDS = (
@@ -85,11 +87,10 @@ def sync_schedules(now: datetime.datetime, *, full: bool = False) -> int:
     ]
     if full or watermark is None:
         return _sync_all(now)
-    rows = dict(
-        Assignment.objects.filter(updated_at__gt=watermark - SYNC_MARGIN).values_list(
-            "pk", "updated_at"
-        )
-    )
+    recent = Assignment.objects.filter(updated_at__gt=watermark - SYNC_MARGIN)
+    rows = dict(recent.values_list("pk", "updated_at")[: QUICK_SYNC_LIMIT + 1])
+    if len(rows) > QUICK_SYNC_LIMIT:
+        return _sync_all(now)  # a bulk change: one join is cheaper than a long IN list
     if not rows:
         return 0
     known = dict(
@@ -109,10 +110,7 @@ def sync_schedules(now: datetime.datetime, *, full: bool = False) -> int:
     for pk, updated in rows.items():
         if pk in known and known[pk] != updated:
             changed[updated].append(pk)
-    for updated, pks in changed.items():
-        ReminderSchedule.objects.filter(pk__in=pks).update(
-            next_reminder_at=now, source_updated_at=updated
-        )
+    _mark_changed(changed, now)
     return len(rows) - len(known) + sum(len(pks) for pks in changed.values())
 
 
@@ -128,13 +126,24 @@ def _sync_all(now: datetime.datetime) -> int:
         batch_size=2000,
         ignore_conflicts=True,
     )
-    current = Assignment.objects.filter(pk=OuterRef("pk")).values("updated_at")[:1]
-    changed = ReminderSchedule.objects.exclude(
-        source_updated_at=Subquery(
-            Assignment.objects.filter(pk=OuterRef("assignment_id")).values("updated_at")[:1]
-        )
-    ).update(next_reminder_at=now, source_updated_at=Subquery(current))
-    return len(created) + changed
+    # One join (not a subquery per row) finds what changed; the updates go by timestamp.
+    changed = defaultdict(list)
+    for pk, updated in (
+        ReminderSchedule.objects.exclude(source_updated_at=F("assignment__updated_at"))
+        .values_list("assignment_id", "assignment__updated_at")
+        .iterator(chunk_size=2000)
+    ):
+        changed[updated].append(pk)
+    _mark_changed(changed, now)
+    return len(created) + sum(len(pks) for pks in changed.values())
+
+
+def _mark_changed(changed: dict[datetime.datetime, list[int]], now: datetime.datetime) -> None:
+    for updated, pks in changed.items():
+        for start in range(0, len(pks), 2000):
+            ReminderSchedule.objects.filter(pk__in=pks[start : start + 2000]).update(
+                next_reminder_at=now, source_updated_at=updated
+            )
 
 
 def due_schedules(now: datetime.datetime, limit: int = BATCH) -> list[int]:
