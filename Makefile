@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export DEBUG ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev browser run test lint check messages clean
+.PHONY: help install install-dev browser run test lint check messages bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -53,6 +53,9 @@ check: install-dev ## Django system checks and migrations in sync with models
 
 test: install-dev browser lint check ## Install what the tests need and run them all
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: install-dev ## Run the benchmarks (bench/bench_*.py); figures go to bench/results.json
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 messages: install-dev ## Refresh the translation catalogues and compile them
 	$(BIN)/python manage.py makemessages -l en --ignore '.venv/*' --ignore 'var/*'

@@ -4,6 +4,9 @@ import os
 from pathlib import Path
 
 from celery import Celery
+from celery.schedules import crontab
+
+from sonmai.lib.env import Env
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sonmai.settings")
 
@@ -11,11 +14,23 @@ app = Celery("sonmai")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Filled by the apps that own periodic work; each entry wraps one idempotent job function.
-app.conf.beat_schedule = {}
+# Each entry wraps one idempotent job function; run exactly one beat process. The database, not
+# the broker, records what is due, so a pass that is lost (broker down, beat restarted) or run
+# twice (two beats) changes nothing: the next pass does the same work once. ``expires`` drops a
+# pass that waited in the queue longer than its interval instead of running a backlog of them.
+_pass_seconds = Env().int("NOTIFICATIONS_PASS_SECONDS", 60, minimum=1)
+app.conf.beat_schedule = {
+    "notifications-pass": {
+        "task": "notifications.tasks.run_notification_pass",
+        # On the minute when it runs every minute: working hours start on a whole minute, so
+        # the reminders due at 07:30 are found at 07:30:00, not up to a minute later.
+        "schedule": crontab() if _pass_seconds == 60 else float(_pass_seconds),
+        "options": {"expires": max(_pass_seconds - 1, 1)},
+    },
+}
 
 
-@app.on_configure.connect
+@app.on_after_configure.connect
 def _prepare_filesystem_broker(sender: Celery, **kwargs: object) -> None:
     """Create the folders of the embedded file broker before anything connects to it."""
     options = sender.conf.broker_transport_options or {}

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "units",
     "directives",
     "reports",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "directives.context_processors.waiting_work",
+                "notifications.context_processors.notifications",
             ],
             "builtins": [
                 "django.templatetags.i18n",
@@ -123,6 +125,8 @@ else:
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        # Kombu keeps exchange bindings here; its default is ./control in the working directory.
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
     CACHES = {
@@ -131,6 +135,8 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+# One deployment's queue; a second deployment (or a test) on the same Redis uses its own name.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", "celery")
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_TASK_IGNORE_RESULT = True
 # A task is acknowledged only after it ran, so a worker killed mid-task leaves it queued.
@@ -155,6 +161,24 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = env.str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 ADMINS = [("Admin", address) for address in env.list("ADMINS")]
+
+# --- Notifications and reminders (notifications/) -------------------------------------------
+# Reminders go out in working hours, in the commune's time zone, on Vietnamese working days.
+REMINDER_WINDOW_START = env.time("REMINDER_WINDOW_START", "07:30")
+REMINDER_WINDOW_END = env.time("REMINDER_WINDOW_END", "17:00")
+if REMINDER_WINDOW_END <= REMINDER_WINDOW_START:
+    raise ImproperlyConfigured("REMINDER_WINDOW_END must be later than REMINDER_WINDOW_START.")
+# A delivery being sent is leased for this long; a worker that died mid-send loses its lease and
+# the periodic pass hands the delivery to another. Must exceed the SMTP timeout (checked).
+NOTIFICATIONS_SENDING_LEASE = env.int("NOTIFICATIONS_SENDING_LEASE", 300, minimum=1)
+# Failed deliveries are retried after RETRY_BASE, doubling up to RETRY_MAX seconds, and given up
+# (marked failed, visible to the monitoring office) after GIVE_UP_HOURS.
+NOTIFICATIONS_RETRY_BASE = env.int("NOTIFICATIONS_RETRY_BASE", 60, minimum=1)
+NOTIFICATIONS_RETRY_MAX = env.int("NOTIFICATIONS_RETRY_MAX", 1800, minimum=1)
+NOTIFICATIONS_GIVE_UP_HOURS = env.int("NOTIFICATIONS_GIVE_UP_HOURS", 72, minimum=1)
+# A delivery handed to the broker and still pending after this long is handed again (the
+# message was lost: Redis restarted without persistence, or a worker died holding it).
+NOTIFICATIONS_REQUEUE_AFTER = env.int("NOTIFICATIONS_REQUEUE_AFTER", 120, minimum=1)
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "units.User"

@@ -18,5 +18,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("directives.urls")),
     path("", include("reports.urls")),
+    path("", include("notifications.urls")),
     path("quan-tri/", admin.site.urls),
 ]

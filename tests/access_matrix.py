@@ -166,3 +166,118 @@ CASES: list[Case] = [
         statuses(302, officer=200, clerk=200),
     ),
 ]
+
+
+# --- Notifications and reminders -------------------------------------------------------------
+WHOLE_ORGANISATION = ("officer", "chairman", "vice_chairman", "clerk")
+POLICY_FORM = {
+    "action": "save",
+    "is_enabled": "on",
+    "days_before": "7, 3, 1",
+    "remind_on_due_day": "on",
+    "overdue_every_days": "3",
+    "escalate_after_days": "5",
+    "report_days_before": "5, 1",
+}
+
+
+def _officers_notification(c) -> int:
+    """A notification of the monitoring officer: only the officer may open or mark it."""
+    from notifications.models import Notification
+
+    return Notification.objects.create(
+        recipient=c.officer, kind="urge", title="Đôn đốc", url="/thong-bao/"
+    ).pk
+
+
+def _failed_delivery(c) -> int:
+    """A delivery to head of B that failed for good: the office may send it again."""
+    from notifications.models import Delivery, Notification
+
+    notification = Notification.objects.create(
+        recipient=c.unit_head_b, kind="reminder_overdue", title="Nhắc việc", url="/"
+    )
+    return Delivery.objects.create(notification=notification, channel="email", status="failed").pk
+
+
+CASES += [
+    Case(
+        "notifications:notification_list",
+        lambda c: reverse("notifications:notification_list"),
+        statuses(200),
+    ),
+    Case(
+        "notifications:notification_read",
+        lambda c: reverse("notifications:notification_read", args=[_officers_notification(c)]),
+        statuses(404, officer=302),
+        method="post",
+    ),
+    Case(
+        "notifications:notification_read_all",
+        lambda c: reverse("notifications:notification_read_all"),
+        statuses(302),
+        method="post",
+    ),
+    Case(
+        "notifications:preferences", lambda c: reverse("notifications:preferences"), statuses(200)
+    ),
+    Case(
+        "notifications:preferences",
+        lambda c: reverse("notifications:preferences"),
+        statuses(302),
+        method="post",
+        data={"channels": ["in_app"]},
+    ),
+    Case(
+        "notifications:assignment_reminders",
+        lambda c: reverse("notifications:assignment_reminders", args=[c.assignment_a.pk]),
+        statuses(200, outsider=404, unit_head_b=404, staff_b=404),
+    ),
+    Case(
+        "notifications:delivery_log",
+        lambda c: reverse("notifications:delivery_log"),
+        statuses(403, **dict.fromkeys(WHOLE_ORGANISATION, 200)),
+    ),
+    Case(
+        "notifications:delivery_retry",
+        lambda c: reverse("notifications:delivery_retry", args=[_failed_delivery(c)]),
+        statuses(404, officer=302, chairman=403, vice_chairman=403, clerk=403),
+        method="post",
+    ),
+    Case(
+        "notifications:policy_default",
+        lambda c: reverse("notifications:policy_default"),
+        statuses(403, **dict.fromkeys(WHOLE_ORGANISATION, 200)),
+    ),
+    Case(
+        "notifications:policy_default",
+        lambda c: reverse("notifications:policy_default"),
+        statuses(403, officer=302),
+        method="post",
+        data=POLICY_FORM,
+    ),
+    Case(
+        "notifications:policy_directive",
+        lambda c: reverse("notifications:policy_directive", args=[c.directive.pk]),
+        statuses(403, outsider=404, **dict.fromkeys(WHOLE_ORGANISATION, 200)),
+    ),
+    Case(
+        "notifications:policy_directive",
+        lambda c: reverse("notifications:policy_directive", args=[c.other_directive.pk]),
+        statuses(403, outsider=404, hamlet_head_a=404, officer=302),
+        method="post",
+        data=POLICY_FORM,
+    ),
+    Case(
+        "notifications:policy_task",
+        lambda c: reverse("notifications:policy_task", args=[c.task_b_only.pk]),
+        statuses(403, outsider=404, **dict.fromkeys(WHOLE_ORGANISATION, 200)),
+    ),
+    Case(
+        "notifications:policy_task",
+        lambda c: reverse("notifications:policy_task", args=[c.task_shared.pk]),
+        statuses(403, outsider=404, officer=302),
+        method="post",
+        data=POLICY_FORM,
+    ),
+]

@@ -25,6 +25,7 @@ class Capability(StrEnum):
     DRAFT_REPORTS = "draft_reports"
     APPROVE_REPORTS = "approve_reports"
     RECORD_DISPATCH = "record_dispatch"
+    MANAGE_REMINDERS = "manage_reminders"
 
 
 C = Capability
@@ -43,6 +44,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.URGE_UNITS,
             C.MANAGE_DIRECTIVES,
             C.DRAFT_REPORTS,
+            C.MANAGE_REMINDERS,
         }
     ),
     Role.CLERK: frozenset({C.VIEW_WHOLE_ORGANISATION, C.MANAGE_DIRECTIVES, C.RECORD_DISPATCH}),

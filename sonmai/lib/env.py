@@ -6,6 +6,7 @@ production configuration stops the process at start-up instead of running with a
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections.abc import Mapping
 from urllib.parse import parse_qs, unquote, urlparse
@@ -59,6 +60,16 @@ class Env:
         if minimum is not None and value < minimum:
             raise ImproperlyConfigured(f"Environment variable {name} must be at least {minimum}.")
         return value
+
+    def time(self, name: str, default: str) -> datetime.time:
+        """A time of day written ``HH:MM`` (24-hour clock)."""
+        raw = self.str(name, default)
+        try:
+            return datetime.datetime.strptime(raw, "%H:%M").time()
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"Environment variable {name}={raw!r} is not a time of day; use HH:MM, e.g. 07:30."
+            ) from None
 
     def list(self, name: str, default: list[str] | None = None) -> list[str]:
         raw = self.environ.get(name)

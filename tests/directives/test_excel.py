@@ -1,0 +1,122 @@
+"""Excel: formatted exports that re-import, and imports that change everything or nothing."""
+
+import datetime
+import io
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from directives.choices import ImportState
+from directives.models import Assignment, AssignmentImport, DeadlineChange
+
+NOW = datetime.datetime(2026, 2, 10, 9, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=7)))
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def export(client, **params):
+    response = client.get(reverse("directives:dashboard_assignments"), {"xuat": "danh-sach", **params})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return response.content
+
+
+def upload(client, directive, content, name="phan-cong.xlsx"):
+    return client.post(
+        reverse("directives:import_upload", args=[directive.pk]),
+        {"file": SimpleUploadedFile(name, content)},
+    )
+
+
+def test_assignment_list_has_vietnamese_headers_and_real_dates(cast, client_for):
+    sheet = load_workbook(io.BytesIO(export(client_for(cast.officer)))).active
+    assert sheet["A1"].value == "DANH SÁCH PHÂN CÔNG NHIỆM VỤ"
+    headers = [cell.value for cell in sheet[4]]
+    assert headers[:7] == ["Mục, ý", "Nhiệm vụ", "Đơn vị", "Vai trò", "Hạn hoàn thành",
+                           "Chu kỳ báo cáo", "Ngày báo cáo trong tháng"]
+    due = sheet["E5"].value
+    assert isinstance(due, datetime.datetime) and due.date() == datetime.date(2026, 3, 31)
+    assert sheet["E5"].number_format == "DD/MM/YYYY"
+
+
+def test_unit_table_and_matrix_exports_open(cast, client_for):
+    client = client_for(cast.officer)
+    for kind, title in [("don-vi", "BẢNG TỔNG HỢP TIẾN ĐỘ THEO ĐƠN VỊ"), ("ma-tran", "MA TRẬN ĐƠN VỊ × NHIỆM VỤ")]:
+        response = client.get(reverse("directives:dashboard"), {"xuat": kind})
+        assert load_workbook(io.BytesIO(response.content)).active["A1"].value == title
+
+
+def test_an_exported_sheet_re_imports_without_changes(cast, client_for):
+    client = client_for(cast.officer)
+    content = export(client, van_ban=cast.directive.pk)
+    response = upload(client, cast.directive, content)
+    job = AssignmentImport.objects.get()
+    assert response.url == reverse("directives:import_detail", args=[job.pk])
+    assert job.state == ImportState.CHECKED and job.errors == []
+    client.post(reverse("directives:import_apply", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.state == ImportState.APPLIED
+    assert job.summary["unchanged"] == 3 and job.summary["created"] == 0
+
+
+def test_an_edited_sheet_moves_a_deadline_and_adds_an_assignment(cast, client_for):
+    client = client_for(cast.officer)
+    workbook = load_workbook(io.BytesIO(export(client, van_ban=cast.directive.pk)))
+    sheet = workbook.active
+    sheet["E5"].value = datetime.date(2026, 4, 30)
+    sheet.append(["1.2", "", "Thôn An", "Phối hợp", "15/05/2026", "", 15])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    upload(client, cast.directive, buffer.getvalue())
+    job = AssignmentImport.objects.get()
+    client.post(reverse("directives:import_apply", args=[job.pk]))
+    job.refresh_from_db()
+    assert (job.summary["created"], job.summary["changed"]) == (1, 1)
+    change = DeadlineChange.objects.get()
+    assert change.new_due_date == datetime.date(2026, 4, 30) and change.changed_by == cast.officer
+    assert Assignment.objects.get(task=cast.task_b_only, unit=cast.hamlet_a).role == "coordinating"
+
+
+def test_one_bad_row_changes_nothing_and_is_named(cast, client_for):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Mục, ý", "Đơn vị", "Vai trò", "Hạn hoàn thành"])
+    sheet.append(["1.1", "Thôn An", "Chủ trì", "30/06/2026"])
+    sheet.append(["1.1", "Thôn Không Có", "Chủ trì", "30/06/2026"])
+    sheet.append(["9.9", "Phòng Kinh tế", "Lãnh đạo", "ngày mai"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    client = client_for(cast.officer)
+    upload(client, cast.directive, buffer.getvalue())
+    job = AssignmentImport.objects.get()
+    assert job.state == ImportState.REJECTED
+    assert [e["row"] for e in job.errors] == [3, 4]
+    assert "không có đơn vị “Thôn Không Có”" in job.errors[0]["message"]
+    assert "không có nhiệm vụ “9.9”" in job.errors[1]["message"]
+    assert "vai trò phải là" in job.errors[1]["message"]
+    page = client.get(reverse("directives:import_detail", args=[job.pk])).content.decode()
+    assert "Có 2 dòng lỗi; chưa thay đổi gì." in page
+    response = client.post(reverse("directives:import_apply", args=[job.pk]))
+    assert response.status_code == 302
+    cast.assignment_a.refresh_from_db()
+    assert cast.assignment_a.due_date == datetime.date(2026, 3, 31)
+
+
+def test_a_file_that_is_not_excel_is_refused_clearly(cast, client_for):
+    response = upload(client_for(cast.officer), cast.directive, b"MZ\x90\x00not excel", name="x.xlsx")
+    assert "Đây không phải tệp Excel .xlsx." in response.content.decode()
+    assert not AssignmentImport.objects.exists()
+
+
+def test_only_the_office_and_the_clerk_import(cast, client_for):
+    url = reverse("directives:import_upload", args=[cast.directive.pk])
+    for person, expected in [(cast.chairman, 403), (cast.hamlet_head_a, 403), (cast.outsider, 404),
+                             (cast.clerk, 200), (cast.officer, 200)]:
+        assert client_for(person).get(url).status_code == expected, person
