@@ -11,7 +11,7 @@ class PreferenceForm(forms.Form):
     channels = forms.MultipleChoiceField(
         label=_("Nhận thông báo qua"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         help_text=_("Bỏ chọn hết nếu bạn không muốn nhận thông báo nào (không khuyến khích)."),
     )
 

@@ -124,10 +124,15 @@ def assignment_reminders(request: HttpRequest, pk: int) -> HttpResponse:
 def delivery_log(request: HttpRequest) -> HttpResponse:
     if not access.can_view_log(request.user):
         raise PermissionDenied
-    deliveries = access.visible_deliveries(request.user).select_related(
-        "notification__recipient",
-        "notification__assignment__task__section",
-        "notification__assignment__unit",
+    # The bell is delivered by writing the notification: the log is about the other channels.
+    deliveries = (
+        access.visible_deliveries(request.user)
+        .exclude(channel=DeliveryChannel.IN_APP)
+        .select_related(
+            "notification__recipient",
+            "notification__assignment__task__section",
+            "notification__assignment__unit",
+        )
     )
     problems_only = request.GET.get("loi") == "1"
     if problems_only:

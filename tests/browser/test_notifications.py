@@ -16,8 +16,9 @@ from units.models import User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 VN = timezone.get_fixed_timezone(7 * 60)
-# A Friday morning in the demo's past: the reminders of that day are planned and sent.
-MORNING = datetime.datetime(2026, 11, 27, 8, 0, tzinfo=VN)
+# A Monday morning in the demo's past, five working days before the monthly report of the
+# 15th: the reminders of that day are planned and sent.
+MORNING = datetime.datetime(2026, 11, 9, 8, 0, tzinfo=VN)
 
 
 @pytest.fixture
@@ -27,7 +28,7 @@ def reminded():
     delivery.send_due_deliveries(timezone.now())
     officer = User.objects.get(username="vhxh")
     head = User.objects.get(username="truongthon1")
-    assignment = Assignment.objects.filter(unit=head.unit, due_date__isnull=False).first()
+    assignment = Assignment.objects.filter(unit=head.unit, reminders__isnull=False).first()
     notify(
         [head],
         kind="urge",
@@ -61,7 +62,7 @@ def test_hamlet_head_sees_the_bell_opens_a_notice_and_chooses_channels(phone, re
     phone.goto("/thong-bao/cai-dat/")
     screenshot(phone, "notifications-preferences")
     phone.uncheck("input[value=email]")
-    phone.click("button[type=submit]")
+    phone.click("main button[type=submit]")
     phone.wait_for_load_state()
     assert "Đã lưu lựa chọn nhận thông báo." in phone.content()
     assert not phone.is_checked("input[value=email]")

@@ -162,6 +162,16 @@ class TestMissedAndChanged:
         assert planning.sync_schedules(now, full=True) == 0
         assert planning.sync_schedules(now) == 0
 
+    def test_a_bulk_change_makes_the_quick_sync_reconcile_everything(
+        self, cast, run_pass, monkeypatch
+    ):
+        from directives.models import Assignment
+
+        run_pass(SEVEN_BEFORE)
+        monkeypatch.setattr(planning, "QUICK_SYNC_LIMIT", 2)
+        Assignment.objects.update(updated_at=timezone.now() + datetime.timedelta(minutes=1))
+        assert planning.sync_schedules(timezone.now()) == 4
+
     def test_the_pass_on_the_hour_reconciles_everything(self, cast, run_pass):
         from directives.models import Assignment
 
