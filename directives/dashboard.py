@@ -176,7 +176,7 @@ def not_reported(assignments: QuerySet, period: Period) -> list[Unit]:
     open_work = assignments.exclude(status=AssignmentStatus.DONE)
     reported = (
         ProgressUpdate.objects.filter(
-            assignment__in=open_work.values("id"),
+            assignment__in=assignments.values("id"),
             created_at__date__range=(period.start, period.end),
         )
         .exclude(review_state=ReviewState.RETURNED)

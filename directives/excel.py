@@ -95,15 +95,15 @@ def _header(sheet: Worksheet, row: int, columns: Iterable[tuple[str, int]]) -> N
         cell.border = BORDER
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = sheet.cell(row + 1, 3)
+    sheet.freeze_panes = f"C{row + 1}"
 
 
 def _subtitle(filters: Filters, today: datetime.date) -> str:
     parts = [_("Số liệu đến ngày %(date)s") % {"date": short_date(today)}]
     if filters.period:
-        parts.append(filters.period.label)
+        parts.append(str(filters.period.label))
     if filters.bucket:
-        parts.append(Bucket(filters.bucket).label)
+        parts.append(str(Bucket(filters.bucket).label))
     return " · ".join(parts)
 
 
@@ -116,7 +116,7 @@ def dashboard_export(
     if kind == "don-vi":
         sheet.title = "Theo đơn vị"
         columns = [("STT", 5), ("Đơn vị", 30), ("Số nhiệm vụ được giao", 11)]
-        columns += [(bucket.label, 13) for bucket in BUCKET_ORDER]
+        columns += [(str(bucket.label), 13) for bucket in BUCKET_ORDER]
         columns += [
             ("Tiến độ bình quân (%)", 11),
             ("Có nguy cơ chậm", 10),
@@ -133,7 +133,7 @@ def dashboard_export(
             values += [row.average_percent, row.behind, last]
             sheet.append(values)
             sheet.cell(sheet.max_row, len(values)).number_format = DATE_FORMAT
-        total_row = ["", _("Tổng cộng"), sum(r.assigned for r in data.unit_rows)]
+        total_row = ["", str(_("Tổng cộng")), sum(r.assigned for r in data.unit_rows)]
         total_row += [data.totals[bucket] for bucket in BUCKET_ORDER]
         sheet.append(total_row)
         for cell in sheet[sheet.max_row]:
@@ -149,7 +149,7 @@ def dashboard_export(
     for position, (row, cells) in enumerate(data.matrix, start=1):
         sheet.append(
             [position, str(row.unit)]
-            + [Bucket(cell.current_bucket).label if cell else "" for cell in cells]
+            + [str(Bucket(cell.current_bucket).label) if cell else "" for cell in cells]
         )
         for offset, cell in enumerate(cells, start=3):
             if cell:
@@ -176,13 +176,13 @@ def assignment_list_export(assignments, filters: Filters, today: datetime.date) 
                 f"{task.section.number}.{task.number}",
                 task.short_title,
                 str(assignment.unit),
-                assignment.get_role_display(),
+                str(assignment.get_role_display()),
                 assignment.due_date,
-                assignment.get_cadence_display() if assignment.cadence else "",
+                str(assignment.get_cadence_display()) if assignment.cadence else "",
                 assignment.report_day,
-                assignment.get_status_display(),
+                str(assignment.get_status_display()),
                 assignment.percent_done,
-                Bucket(assignment.current_bucket).label,
+                str(Bucket(assignment.current_bucket).label),
                 assignment.completed_on,
             ]
         )
@@ -193,8 +193,17 @@ def assignment_list_export(assignments, filters: Filters, today: datetime.date) 
 
 # --- Import ---------------------------------------------------------------------------------
 _CITATION = re.compile(r"^\s*(?:muc\s*)?(\d+)\s*(?:[.,]|,?\s*y)\s*(\d+)\s*$")
-_ROLES = {fold(label): value for value, label in AssignmentRole.choices}
-_CADENCES = {fold(str(label)): value for value, label in Cadence.choices if value}
+
+
+def _roles() -> dict[str, str]:
+    # Both the Vietnamese labels and the stored values are accepted.
+    roles = {fold(str(label)): value for value, label in AssignmentRole.choices}
+    return roles | {value: value for value in AssignmentRole.values}
+
+
+def _cadences() -> dict[str, str]:
+    cadences = {fold(str(label)): value for value, label in Cadence.choices if value}
+    return cadences | {value: value for value in Cadence.values if value}
 
 
 class ImportRejected(ValueError):
@@ -251,6 +260,7 @@ def check_import(directive: Directive, content: bytes) -> tuple[list[dict], list
         index = columns.get(fold(label))
         return values[index] if index is not None and index < len(values) else None
 
+    roles, cadences = _roles(), _cadences()
     valid, errors, seen = [], [], set()
     for number, values in enumerate(rows[header_row:], start=header_row + 1):
         if not any(v not in (None, "") for v in values):
@@ -269,7 +279,7 @@ def check_import(directive: Directive, content: bytes) -> tuple[list[dict], list
             problems.append(
                 _("không có đơn vị “%(value)s”") % {"value": cell(values, COL_UNIT) or ""}
             )
-        role = _ROLES.get(fold(str(cell(values, COL_ROLE) or "Chủ trì")))
+        role = roles.get(fold(str(cell(values, COL_ROLE) or "Chủ trì")))
         if role is None:
             problems.append(_("vai trò phải là “Chủ trì” hoặc “Phối hợp”"))
         try:
@@ -281,7 +291,7 @@ def check_import(directive: Directive, content: bytes) -> tuple[list[dict], list
                 % {"value": cell(values, COL_DUE)}
             )
         cadence_text = fold(str(cell(values, COL_CADENCE) or ""))
-        cadence = _CADENCES.get(cadence_text, "") if cadence_text else ""
+        cadence = cadences.get(cadence_text, "") if cadence_text else ""
         if cadence_text and not cadence:
             problems.append(_("chu kỳ báo cáo phải là Hằng tháng, Hằng quý, 6 tháng hoặc Hằng năm"))
         if not due and not cadence and not problems:

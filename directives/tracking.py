@@ -64,6 +64,12 @@ class TrackedQuerySet(models.QuerySet):
 
     def update(self, **kwargs: object) -> int:
         model = self.model
+        # auto_now is skipped by QuerySet.update; bumping it lets whoever watches for changes
+        # (the reminder schedule's watermark sync) see bulk changes too.
+        if "updated_at" not in kwargs and any(
+            f.name == "updated_at" and getattr(f, "auto_now", False) for f in model._meta.fields
+        ):
+            kwargs["updated_at"] = timezone.now()
         tracked = [name for name in kwargs if name in model.TRACKED_FIELDS]
         if not tracked:
             return super().update(**kwargs)

@@ -15,6 +15,7 @@ class NotificationKind(models.TextChoices):
     DIGEST_OFFICE = "digest_office", _("Bản tin tuần: đơn vị chưa báo cáo")
     URGE = "urge", _("Đôn đốc")
     EXPLANATION_REQUESTED = "explanation_requested", _("Yêu cầu giải trình")
+    EXPLANATION_ANSWERED = "explanation_answered", _("Đơn vị đã giải trình")
     UPDATE_RETURNED = "update_returned", _("Cập nhật bị trả lại")
     UPDATE_ACCEPTED = "update_accepted", _("Cập nhật được chấp nhận")
     EXTENSION_REQUESTED = "extension_requested", _("Đề nghị gia hạn")

@@ -10,13 +10,13 @@ import datetime
 from collections import defaultdict
 from collections.abc import Sequence
 
-from django.db.models import QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from directives.choices import CADENCE_MONTHS, AssignmentStatus
+from directives.choices import CADENCE_MONTHS, AssignmentStatus, ReviewState
 from directives.models import Assignment
 from notifications.choices import NotificationKind
 from notifications.policy import report_date_before
@@ -238,18 +238,21 @@ def escalation_message(
 
 
 def not_reported(assignment: Assignment, today: datetime.date) -> datetime.date | None:
-    """The last reporting date a cadenced assignment let pass without any update, or None.
+    """The last reporting date a cadenced assignment let pass without an update, or None.
 
-    Until progress updates are their own records, "updated since" is the assignment's
-    ``updated_at``.
+    ``assignment.last_report`` is the time of its latest update that was not returned
+    (annotated by ``office_digest``); a returned update does not count as a report.
     """
     if assignment.cadence not in CADENCE_MONTHS:
         return None
     last = report_date_before(assignment.cadence, assignment.report_day, today)
     if last <= assignment.assigned_on:
         return None
-    updated = timezone.localtime(assignment.updated_at).date()
-    return last if updated <= last else None
+    reported = assignment.last_report
+    previous = report_date_before(assignment.cadence, assignment.report_day, last)
+    if reported and timezone.localtime(reported).date() > previous:
+        return None
+    return last
 
 
 def office_digest(
@@ -258,7 +261,17 @@ def office_digest(
     """The weekly summary for the monitoring office: per unit, what is overdue and which
     periodic reports were not made."""
     per_unit: dict[str, dict[str, list]] = defaultdict(lambda: {"overdue": [], "not_reported": []})
-    assignments = open_assignments().filter(unit__organisation_id=organisation_id)
+    assignments = (
+        open_assignments()
+        .filter(unit__organisation_id=organisation_id)
+        .annotate(
+            last_report=Max(
+                "updates__created_at",
+                filter=~Q(updates__review_state=ReviewState.RETURNED)
+                & Q(updates__removed_at__isnull=True),
+            )
+        )
+    )
     for assignment in assignments.order_by("unit__position", "unit__name", "due_date", "pk"):
         if assignment.due_date and assignment.due_date < today:
             per_unit[str(assignment.unit)]["overdue"].append(item(assignment, today, calendar))

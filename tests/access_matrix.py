@@ -32,7 +32,11 @@ class Case:
     url: Callable[[object], str]
     expect: dict[str, int]
     method: str = "get"
-    data: dict[str, object] = field(default_factory=dict)
+    # Form data, or a function of the cast returning it (for data that names objects).
+    data: dict[str, object] | Callable[[object], dict[str, object]] = field(default_factory=dict)
+
+    def data_for(self, cast: object) -> dict[str, object]:
+        return self.data(cast) if callable(self.data) else self.data
 
 
 def statuses(default: int, anonymous: int = LOGIN_REDIRECT, **overrides: int) -> dict[str, int]:
@@ -157,6 +161,71 @@ CASES: list[Case] = [
         "reports:pdf_verify",
         lambda c: reverse("reports:pdf_verify"),
         statuses(200),
+        method="post",
+    ),
+    # --- dashboard and the office's follow-up ----------------------------------------------------
+    Case("directives:dashboard", lambda c: reverse("directives:dashboard"), statuses(200)),
+    Case(
+        "directives:dashboard_assignments",
+        lambda c: reverse("directives:dashboard_assignments"),
+        statuses(200),
+    ),
+    Case("directives:concern_list", lambda c: reverse("directives:concern_list"), statuses(200)),
+    Case(
+        "directives:concern_detail",
+        lambda c: reverse("directives:concern_detail", args=[c.concern_a.pk]),
+        statuses(200, **dict.fromkeys(("unit_head_b", "staff_b", "outsider"), 404)),
+    ),
+    Case(
+        "directives:concern_detail",
+        lambda c: reverse("directives:concern_detail", args=[c.concern_a.pk]),
+        statuses(403, officer=302, **dict.fromkeys(("unit_head_b", "staff_b", "outsider"), 404)),
+        method="post",
+        data={"action": "answer", "text": "Dùng nhà văn hóa xã."},
+    ),
+    Case(
+        "directives:urge_units",
+        lambda c: reverse("directives:urge_units"),
+        statuses(403, officer=200),
+    ),
+    Case(
+        "directives:urge_units",
+        lambda c: reverse("directives:urge_units"),
+        statuses(403, officer=302),
+        method="post",
+        data=lambda c: {"message": "Đề nghị khẩn trương.", "phan_cong": c.assignment_b.pk},
+    ),
+    Case(
+        "directives:explanation_request",
+        lambda c: reverse("directives:explanation_request", args=[c.assignment_b.pk]),
+        statuses(403, officer=200, hamlet_head_a=404, outsider=404),
+    ),
+    Case(
+        "directives:explanation_detail",
+        lambda c: reverse("directives:explanation_detail", args=[c.explanation_b.pk]),
+        statuses(200, hamlet_head_a=404, outsider=404),
+    ),
+    Case(
+        "directives:explanation_detail",
+        lambda c: reverse("directives:explanation_detail", args=[c.explanation_b.pk]),
+        statuses(403, unit_head_b=302, staff_b=302, hamlet_head_a=404, outsider=404),
+        method="post",
+        data={"answer": "Chờ hướng dẫn của tỉnh."},
+    ),
+    Case(
+        "directives:import_upload",
+        lambda c: reverse("directives:import_upload", args=[c.directive.pk]),
+        statuses(403, officer=200, clerk=200, outsider=404),
+    ),
+    Case(
+        "directives:import_detail",
+        lambda c: reverse("directives:import_detail", args=[c.import_job.pk]),
+        statuses(403, officer=200, clerk=200, outsider=404),
+    ),
+    Case(
+        "directives:import_apply",
+        lambda c: reverse("directives:import_apply", args=[c.import_job.pk]),
+        statuses(403, officer=302, clerk=302, outsider=404),
         method="post",
     ),
     # The admin serves the clerk and the monitoring officer (staff); others are sent to log in.

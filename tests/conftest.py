@@ -6,12 +6,14 @@ only; a second dispatch for B only; and a second commune whose hamlet head is th
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
 
 from directives.choices import AssignmentStatus
+from directives.models import AssignmentImport, Concern, ExplanationRequest
 from tests import factories as f
 from units.choices import Role, UnitKind
 
@@ -43,6 +45,9 @@ class Cast:
     update_a: object  # hamlet A's pending progress update, with one photo
     evidence_a: object
     extension_b: object  # department B's pending request for more time
+    concern_a: object  # a difficulty hamlet A raised
+    explanation_b: object  # an explanation demanded of department B
+    import_job: object  # a checked, not yet applied sheet of assignments
 
 
 @pytest.fixture
@@ -78,6 +83,23 @@ def cast(db) -> Cast:
     update_a = f.ProgressUpdateFactory(assignment=assignment_a, author=hamlet_head_a)
     evidence_a = f.EvidenceFactory(update=update_a, uploaded_by=hamlet_head_a)
     extension_b = f.ExtensionRequestFactory(assignment=assignment_b, requested_by=unit_head_b)
+    concern_a = Concern.objects.create(
+        assignment=assignment_a, update=update_a, kind="difficulty", text="Thiếu hội trường."
+    )
+    officer = person("officer", Role.MONITORING_OFFICER, vhxh, is_staff=True)
+    explanation_b = ExplanationRequest.objects.create(
+        assignment=assignment_b, requested_by=officer, question="Vì sao chậm?", answer_due=TODAY
+    )
+    import_job = AssignmentImport.objects.create(
+        directive=directive,
+        uploaded_by=officer,
+        token=uuid.uuid4(),
+        file="imports/x.xlsx",
+        original_name="x.xlsx",
+        state="checked",
+        rows=[],
+        errors=[],
+    )
 
     return Cast(
         commune=commune,
@@ -94,7 +116,7 @@ def cast(db) -> Cast:
         assignment_b_only=assignment_b_only,
         chairman=person("chairman", Role.CHAIRMAN),
         vice_chairman=person("vice", Role.VICE_CHAIRMAN),
-        officer=person("officer", Role.MONITORING_OFFICER, vhxh, is_staff=True),
+        officer=officer,
         clerk=person("clerk", Role.CLERK, office, is_staff=True),
         hamlet_head_a=hamlet_head_a,
         unit_head_b=unit_head_b,
@@ -103,6 +125,9 @@ def cast(db) -> Cast:
         update_a=update_a,
         evidence_a=evidence_a,
         extension_b=extension_b,
+        concern_a=concern_a,
+        explanation_b=explanation_b,
+        import_job=import_job,
     )
 
 

@@ -36,7 +36,7 @@ def test_each_person_gets_the_expected_status(case, cast, client_for):
         client = client_for(user)
         # Each person meets the same state: what one person's POST changed is rolled back.
         with transaction.atomic():
-            response = getattr(client, case.method)(url, case.data)
+            response = getattr(client, case.method)(url, case.data_for(cast))
             transaction.set_rollback(True)
         if response.status_code != case.expect[person]:
             failures.append(f"{person}: got {response.status_code}, expected {case.expect[person]}")

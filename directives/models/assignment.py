@@ -145,6 +145,8 @@ class Assignment(TrackedModel):
         indexes = [
             models.Index(fields=["unit", "status", "due_date"], name="assignment_unit_status_due"),
             models.Index(fields=["status", "due_date"], name="assignment_status_due"),
+            # The reminder schedule syncs from a watermark on this column every minute.
+            models.Index(fields=["updated_at"], name="assignment_updated_at"),
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from directives import notices
 from directives.choices import ExtensionState
 from directives.models import Assignment, DeadlineChange, ExtensionRequest
 from sonmai.lib.actor import acting_as
@@ -33,7 +34,7 @@ def request_extension(
             raise ExtensionError(_("Hạn đề nghị không được ở trong quá khứ."))
         try:
             with transaction.atomic():
-                return ExtensionRequest.objects.create(
+                extension = ExtensionRequest.objects.create(
                     assignment=locked,
                     requested_by=actor,
                     reason=reason,
@@ -44,6 +45,8 @@ def request_extension(
             raise ExtensionError(
                 _("Đã có một đề nghị gia hạn đang chờ quyết định cho nhiệm vụ này.")
             ) from None
+        notices.extension_requested(extension, actor=actor)
+        return extension
 
 
 def decide_extension(
@@ -75,6 +78,7 @@ def decide_extension(
         else:
             locked.state = ExtensionState.REFUSED
             locked.save()
+        notices.extension_decided(locked, actor=actor)
     return locked
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from directives import notices
 from directives.choices import ConcernKind, ConcernStatus, ExplanationState
 from directives.models import Assignment, Concern, ExplanationRequest, ProgressUpdate, Urging
 from sonmai.lib.actor import acting_as
@@ -68,16 +69,20 @@ def _move_concern(concern: Concern, *, actor: object, status: str, answer: str) 
         if status == ConcernStatus.RESOLVED:
             locked.resolved_at = locked.answered_at
         locked.save()
+        notices.concern_answered(locked, actor=actor)
     return locked
 
 
 def urge(assignments: list[Assignment], *, actor: object, message: str) -> list[Urging]:
     """Đôn đốc: log a reminder for each assignment (the notice goes to the unit's people)."""
     with acting_as(actor), transaction.atomic():
-        return [
+        urgings = [
             Urging.objects.create(assignment=assignment, message=message, sent_by=actor)
             for assignment in assignments
         ]
+        for urging in urgings:
+            notices.urged(urging, actor=actor)
+    return urgings
 
 
 def request_explanation(
@@ -89,9 +94,11 @@ def request_explanation(
         ).exists()
         if open_request:
             raise FollowUpError(_("Đơn vị chưa trả lời yêu cầu giải trình trước."))
-        return ExplanationRequest.objects.create(
+        explanation = ExplanationRequest.objects.create(
             assignment=assignment, requested_by=actor, question=question, answer_due=answer_due
         )
+        notices.explanation_requested(explanation, actor=actor)
+    return explanation
 
 
 def answer_explanation(
@@ -106,4 +113,5 @@ def answer_explanation(
         locked.answered_by = actor
         locked.answered_at = timezone.now()
         locked.save()
+        notices.explanation_answered(locked, actor=actor)
     return locked

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from directives import notices
 from directives.choices import AssignmentStatus, ReviewState, UpdateKind
 from directives.models import Assignment, Evidence, IndicatorValue, ProgressUpdate
 from directives.services.followup import record_concerns
@@ -156,8 +157,10 @@ def _review(update: ProgressUpdate, *, actor: object, state: str, note: str) -> 
         locked.reviewed_at = timezone.now()
         locked.review_note = note
         locked.save()
-        if state == ReviewState.RETURNED and locked.kind == UpdateKind.PROGRESS:
-            refresh_state(assignment)
+        if state == ReviewState.RETURNED:
+            if locked.kind == UpdateKind.PROGRESS:
+                refresh_state(assignment)
+            notices.update_returned(locked, actor=actor)
     return locked
 
 

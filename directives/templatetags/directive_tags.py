@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django import template
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -28,6 +29,8 @@ def bucket_label(bucket: str) -> str:
 @register.simple_tag
 def deadline_text(assignment: Assignment, today: datetime.date) -> str:
     """ "Còn 5 ngày", "Hết hạn hôm nay", "Quá hạn 3 ngày", "Báo cáo trước 15/12/2026"."""
+    if not isinstance(today, datetime.date):
+        today = timezone.localdate()
     if assignment.is_done:
         return _("Hoàn thành ngày %(date)s") % {"date": short_date(assignment.completed_on)}
     days = assignment.days_left(today)

@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from notifications.workdays import add_working_days
 
 from directives import access, dashboard, excel
 from directives.choices import BUCKET_ORDER, Cadence, ConcernStatus
 from directives.forms import DashboardFilterForm
 from directives.models import Concern
 from directives.periods import period_containing
+from notifications.workdays import add_working_days
 from sonmai.lib import charts
 from units import access as policy
 

@@ -130,7 +130,12 @@ def urge_units(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "directives/urge_form.html",
-        {"form": form, "assignments": assignments, "next": source.get("next", "")},
+        {
+            "form": form,
+            "assignments": assignments,
+            "next": source.get("next", ""),
+            "today": timezone.localdate(),
+        },
     )
 
 

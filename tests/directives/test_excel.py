@@ -22,7 +22,9 @@ def frozen():
 
 
 def export(client, **params):
-    response = client.get(reverse("directives:dashboard_assignments"), {"xuat": "danh-sach", **params})
+    response = client.get(
+        reverse("directives:dashboard_assignments"), {"xuat": "danh-sach", **params}
+    )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     return response.content
@@ -39,8 +41,15 @@ def test_assignment_list_has_vietnamese_headers_and_real_dates(cast, client_for)
     sheet = load_workbook(io.BytesIO(export(client_for(cast.officer)))).active
     assert sheet["A1"].value == "DANH SÁCH PHÂN CÔNG NHIỆM VỤ"
     headers = [cell.value for cell in sheet[4]]
-    assert headers[:7] == ["Mục, ý", "Nhiệm vụ", "Đơn vị", "Vai trò", "Hạn hoàn thành",
-                           "Chu kỳ báo cáo", "Ngày báo cáo trong tháng"]
+    assert headers[:7] == [
+        "Mục, ý",
+        "Nhiệm vụ",
+        "Đơn vị",
+        "Vai trò",
+        "Hạn hoàn thành",
+        "Chu kỳ báo cáo",
+        "Ngày báo cáo trong tháng",
+    ]
     due = sheet["E5"].value
     assert isinstance(due, datetime.datetime) and due.date() == datetime.date(2026, 3, 31)
     assert sheet["E5"].number_format == "DD/MM/YYYY"
@@ -48,7 +57,10 @@ def test_assignment_list_has_vietnamese_headers_and_real_dates(cast, client_for)
 
 def test_unit_table_and_matrix_exports_open(cast, client_for):
     client = client_for(cast.officer)
-    for kind, title in [("don-vi", "BẢNG TỔNG HỢP TIẾN ĐỘ THEO ĐƠN VỊ"), ("ma-tran", "MA TRẬN ĐƠN VỊ × NHIỆM VỤ")]:
+    for kind, title in [
+        ("don-vi", "BẢNG TỔNG HỢP TIẾN ĐỘ THEO ĐƠN VỊ"),
+        ("ma-tran", "MA TRẬN ĐƠN VỊ × NHIỆM VỤ"),
+    ]:
         response = client.get(reverse("directives:dashboard"), {"xuat": kind})
         assert load_workbook(io.BytesIO(response.content)).active["A1"].value == title
 
@@ -57,7 +69,7 @@ def test_an_exported_sheet_re_imports_without_changes(cast, client_for):
     client = client_for(cast.officer)
     content = export(client, van_ban=cast.directive.pk)
     response = upload(client, cast.directive, content)
-    job = AssignmentImport.objects.get()
+    job = AssignmentImport.objects.latest("id")
     assert response.url == reverse("directives:import_detail", args=[job.pk])
     assert job.state == ImportState.CHECKED and job.errors == []
     client.post(reverse("directives:import_apply", args=[job.pk]))
@@ -75,7 +87,7 @@ def test_an_edited_sheet_moves_a_deadline_and_adds_an_assignment(cast, client_fo
     buffer = io.BytesIO()
     workbook.save(buffer)
     upload(client, cast.directive, buffer.getvalue())
-    job = AssignmentImport.objects.get()
+    job = AssignmentImport.objects.latest("id")
     client.post(reverse("directives:import_apply", args=[job.pk]))
     job.refresh_from_db()
     assert (job.summary["created"], job.summary["changed"]) == (1, 1)
@@ -95,7 +107,7 @@ def test_one_bad_row_changes_nothing_and_is_named(cast, client_for):
     workbook.save(buffer)
     client = client_for(cast.officer)
     upload(client, cast.directive, buffer.getvalue())
-    job = AssignmentImport.objects.get()
+    job = AssignmentImport.objects.latest("id")
     assert job.state == ImportState.REJECTED
     assert [e["row"] for e in job.errors] == [3, 4]
     assert "không có đơn vị “Thôn Không Có”" in job.errors[0]["message"]
@@ -110,13 +122,20 @@ def test_one_bad_row_changes_nothing_and_is_named(cast, client_for):
 
 
 def test_a_file_that_is_not_excel_is_refused_clearly(cast, client_for):
-    response = upload(client_for(cast.officer), cast.directive, b"MZ\x90\x00not excel", name="x.xlsx")
+    response = upload(
+        client_for(cast.officer), cast.directive, b"MZ\x90\x00not excel", name="x.xlsx"
+    )
     assert "Đây không phải tệp Excel .xlsx." in response.content.decode()
-    assert not AssignmentImport.objects.exists()
+    assert AssignmentImport.objects.count() == 1  # only the cast's own
 
 
 def test_only_the_office_and_the_clerk_import(cast, client_for):
     url = reverse("directives:import_upload", args=[cast.directive.pk])
-    for person, expected in [(cast.chairman, 403), (cast.hamlet_head_a, 403), (cast.outsider, 404),
-                             (cast.clerk, 200), (cast.officer, 200)]:
+    for person, expected in [
+        (cast.chairman, 403),
+        (cast.hamlet_head_a, 403),
+        (cast.outsider, 404),
+        (cast.clerk, 200),
+        (cast.officer, 200),
+    ]:
         assert client_for(person).get(url).status_code == expected, person

@@ -313,6 +313,29 @@ class TestWeeklyOfficeDigest:
         assert [entry["assignment"] for entry in hamlet["not_reported"]] == [ongoing.pk]
         assert "kỳ báo cáo ngày 15 tháng 03 năm 2026" in hamlet["not_reported"][0]["situation"]
 
+    def test_a_progress_update_counts_as_a_report_but_a_returned_one_does_not(self, cast, run_pass):
+        with time_machine.travel(at(2026, 2, 2, 9, 0), tick=False):
+            reported, returned = (
+                f.AssignmentFactory(
+                    task=f.TaskFactory(section=cast.task_shared.section),
+                    unit=cast.hamlet_head_a.unit,
+                    due_date=None,
+                    cadence="monthly",
+                )
+                for _ in range(2)
+            )
+        with time_machine.travel(at(2026, 3, 10, 9, 0), tick=False):
+            f.ProgressUpdateFactory(assignment=reported, author=cast.hamlet_head_a)
+            f.ProgressUpdateFactory(
+                assignment=returned, author=cast.hamlet_head_a, review_state="returned"
+            )
+        run_pass(at(2026, 3, 16, 8, 0))
+        digest = Notification.objects.get(kind=K.DIGEST_OFFICE)
+        [hamlet] = [unit for unit in digest.payload["units"] if unit["unit"] == "Thôn An"]
+        listed = [entry["assignment"] for entry in hamlet["not_reported"]]
+        assert returned.pk in listed
+        assert reported.pk not in listed
+
 
 def test_reminders_are_exactly_once_even_if_two_passes_interleave(cast):
     now = SEVEN_BEFORE
