@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 
 from directives import access
 from directives.choices import BUCKET_ORDER, AssignmentStatus, Bucket, ReviewState, UnitKindFilter
@@ -19,7 +19,8 @@ from directives.periods import Period
 from sonmai.lib.vntext import fold
 from units.models import Unit
 
-WEEKS_SHOWN = 12
+#: Most weeks the progress chart shows: a year.
+MAX_WEEKS = 52
 
 
 @dataclass
@@ -190,16 +191,24 @@ def not_reported(assignments: QuerySet, period: Period) -> list[Unit]:
 
 
 def weekly_share_done(
-    assignments: QuerySet, today: datetime.date, weeks: int = WEEKS_SHOWN
+    assignments: QuerySet, today: datetime.date, max_weeks: int = MAX_WEEKS
 ) -> list[tuple[datetime.date, float]]:
-    """Share of dated assignments done by the end of each of the last ``weeks`` weeks, in one
-    query (one conditional count per week)."""
-    last_sunday = today + datetime.timedelta(days=6 - today.weekday())
-    ends = [last_sunday - datetime.timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+    """Share of dated assignments done by the end of each week since the work was assigned
+    (at most ``max_weeks``), in two queries: the first assignment date, then one conditional
+    count per week."""
     dated = assignments.filter(due_date__isnull=False)
+    first = dated.aggregate(first=Min("assigned_on"))["first"]
+    if first is None:
+        return []
+    last_sunday = today + datetime.timedelta(days=6 - today.weekday())
+    first_sunday = first + datetime.timedelta(days=6 - first.weekday())
+    weeks = min(max_weeks, (last_sunday - first_sunday).days // 7 + 1)
+    ends = [last_sunday - datetime.timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
     counts = dated.aggregate(
         **{
-            f"done_{i}": Count("id", filter=Q(status=AssignmentStatus.DONE, completed_on__lte=end))
+            f"done_{i}": Count(
+                "id", filter=Q(status=AssignmentStatus.DONE, completed_on__lte=end)
+            )
             for i, end in enumerate(ends)
         },
         **{f"all_{i}": Count("id", filter=Q(assigned_on__lte=end)) for i, end in enumerate(ends)},
