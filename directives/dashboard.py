@@ -15,6 +15,7 @@ from django.db.models import Count, Max, Min, Q, QuerySet
 from directives import access
 from directives.choices import BUCKET_ORDER, AssignmentStatus, Bucket, ReviewState, UnitKindFilter
 from directives.models import Assignment, ProgressUpdate, Task
+from directives.models.assignment import behind_schedule
 from directives.periods import Period
 from sonmai.lib.vntext import fold
 from units.models import Unit
@@ -113,19 +114,47 @@ class Overview:
     totals: dict[Bucket, int]
     unit_rows: list[UnitRow]
     tasks: list[Task]
-    matrix: list[tuple[UnitRow, list[Assignment | None]]]
+    matrix: list[tuple[UnitRow, list[Cell | None]]]
 
     @property
     def total(self) -> int:
         return sum(self.totals.values())
 
 
+@dataclass(frozen=True)
+class Cell:
+    """One assignment in the unit × task matrix."""
+
+    pk: int
+    current_bucket: str
+    percent_done: int
+
+
 def overview(assignments: QuerySet, today: datetime.date) -> Overview:
-    """Totals, the table by unit and the unit × task matrix, from one pass over the rows."""
+    """Totals, the table by unit and the unit × task matrix, from one pass over plain rows.
+
+    A large commune has tens of thousands of assignments: they are read as tuples, and the
+    units and tasks they point to are fetched once each.
+    """
     rows = list(
-        assignments.select_related("unit", "task__section").order_by(
-            "unit__position", "unit__name", "task__section__number", "task__number"
+        assignments.order_by().values_list(
+            "pk",
+            "unit_id",
+            "task_id",
+            "current_bucket",
+            "status",
+            "percent_done",
+            "assigned_on",
+            "due_date",
         )
+    )
+    unit_ids = {row[1] for row in rows}
+    task_ids = {row[2] for row in rows}
+    units = Unit.objects.filter(pk__in=unit_ids).order_by("position", "name")
+    tasks = list(
+        Task.objects.filter(pk__in=task_ids)
+        .select_related("section")
+        .order_by("section__directive_id", "section__number", "number")
     )
     last_updates = dict(
         ProgressUpdate.objects.filter(assignment__in=assignments.values("id"))
@@ -134,32 +163,22 @@ def overview(assignments: QuerySet, today: datetime.date) -> Overview:
         .annotate(last=Max("created_at"))
         .order_by()
     )
-    by_unit: dict[int, UnitRow] = {}
-    tasks: dict[int, Task] = {}
-    cells: dict[tuple[int, int], Assignment] = {}
+    by_unit = {unit.pk: UnitRow(unit, last_update=last_updates.get(unit.pk)) for unit in units}
+    cells: dict[tuple[int, int], Cell] = {}
     totals = dict.fromkeys(BUCKET_ORDER, 0)
-    for assignment in rows:
-        bucket = Bucket(assignment.current_bucket)
-        row = by_unit.setdefault(
-            assignment.unit_id,
-            UnitRow(assignment.unit, last_update=last_updates.get(assignment.unit_id)),
-        )
+    for pk, unit_id, task_id, bucket_code, status, percent, assigned_on, due_date in rows:
+        bucket = Bucket(bucket_code)
+        row = by_unit[unit_id]
         row.assigned += 1
         row.buckets[bucket] += 1
-        row.percent_sum += assignment.percent_done
-        if assignment.is_behind_schedule(today):
+        row.percent_sum += percent
+        if behind_schedule(status, percent, assigned_on, due_date, today):
             row.behind += 1
         totals[bucket] += 1
-        tasks.setdefault(assignment.task_id, assignment.task)
-        cells[(assignment.unit_id, assignment.task_id)] = assignment
-    ordered_tasks = sorted(
-        tasks.values(), key=lambda t: (t.section.directive_id, t.section.number, t.number)
-    )
+        cells[(unit_id, task_id)] = Cell(pk, bucket_code, percent)
     unit_rows = list(by_unit.values())
-    matrix = [
-        (row, [cells.get((row.unit.pk, task.pk)) for task in ordered_tasks]) for row in unit_rows
-    ]
-    return Overview(totals, unit_rows, ordered_tasks, matrix)
+    matrix = [(row, [cells.get((row.unit.pk, task.pk)) for task in tasks]) for row in unit_rows]
+    return Overview(totals, unit_rows, tasks, matrix)
 
 
 def upcoming(assignments: QuerySet, today: datetime.date, until: datetime.date) -> list[Assignment]:
@@ -206,9 +225,7 @@ def weekly_share_done(
     ends = [last_sunday - datetime.timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
     counts = dated.aggregate(
         **{
-            f"done_{i}": Count(
-                "id", filter=Q(status=AssignmentStatus.DONE, completed_on__lte=end)
-            )
+            f"done_{i}": Count("id", filter=Q(status=AssignmentStatus.DONE, completed_on__lte=end))
             for i, end in enumerate(ends)
         },
         **{f"all_{i}": Count("id", filter=Q(assigned_on__lte=end)) for i, end in enumerate(ends)},

@@ -202,8 +202,32 @@ class TrackedModel(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._loaded_values = instance._tracked_snapshot()
+        # Keep the loaded values as they came (cheap); they are only turned into a snapshot
+        # when the instance is saved, since most loaded rows are only read.
+        instance._loaded_raw = dict(zip(field_names, values, strict=True))
         return instance
+
+    @property
+    def _loaded_values(self) -> dict[str, object]:
+        cached = self.__dict__.get("_loaded_snapshot")
+        if cached is not None:
+            return cached
+        raw = self.__dict__.get("_loaded_raw", {})
+        snapshot = {}
+        for name in (*self.TRACKED_FIELDS, "removed_at"):
+            attname = self._meta.get_field(name).attname
+            if attname in raw:
+                snapshot[name] = _plain(raw[attname])
+        return snapshot
+
+    def refresh_from_db(self, *args: object, **kwargs: object) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        # What is in memory now is what the database holds: the base of the next change.
+        self._loaded_values = self._tracked_snapshot()
+
+    @_loaded_values.setter
+    def _loaded_values(self, snapshot: dict[str, object]) -> None:
+        self.__dict__["_loaded_snapshot"] = snapshot
 
     def _tracked_snapshot(self) -> dict[str, object]:
         names = (*self.TRACKED_FIELDS, "removed_at")

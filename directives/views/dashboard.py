@@ -24,6 +24,8 @@ from units import access as policy
 
 #: Working days ahead that count as "the next working week".
 UPCOMING_WORKING_DAYS = 5
+#: Task columns of the unit × task matrix shown at once (the rest is a click away).
+MATRIX_COLUMNS = 30
 
 
 def _filters(
@@ -57,6 +59,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     def link(**changes: object) -> str:
         return f"{list_url}?{urlencode(filters.as_query(**changes))}"
 
+    columns = _matrix_columns(request, len(data.tasks))
     totals = [
         (bucket, data.totals[bucket], link(phan_loai=bucket.value)) for bucket in BUCKET_ORDER
     ]
@@ -67,6 +70,13 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "form": form,
             "filters": filters,
             "data": data,
+            "matrix_tasks": data.tasks[columns.start : columns.stop],
+            "matrix_rows": [
+                (row, cells[columns.start : columns.stop]) for row, cells in data.matrix
+            ],
+            "columns": columns,
+            # Thousands of cells: one reverse() for all of them instead of one each.
+            "assignment_base": reverse("directives:assignment_detail", args=[0])[: -len("0/")],
             "totals": totals,
             "link": link,
             "upcoming": dashboard.upcoming(assignments, today, until),
@@ -118,3 +128,19 @@ def dashboard_assignments(request: HttpRequest) -> HttpResponse:
             "query": urlencode(filters.as_query()),
         },
     )
+
+
+class _Columns:
+    def __init__(self, start: int, stop: int, total: int) -> None:
+        self.start, self.stop, self.total = start, stop, total
+        self.previous = start - MATRIX_COLUMNS if start > 0 else None
+        self.next = stop if stop < total else None
+
+
+def _matrix_columns(request: HttpRequest, total: int) -> _Columns:
+    try:
+        start = max(0, int(request.GET.get("cot", 0)))
+    except ValueError:
+        start = 0
+    start = min(start, max(0, total - 1)) // MATRIX_COLUMNS * MATRIX_COLUMNS
+    return _Columns(start, min(total, start + MATRIX_COLUMNS), total)
