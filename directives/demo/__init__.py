@@ -108,7 +108,7 @@ def _staff_group() -> Group:
     group, _created = Group.objects.get_or_create(name="Đăng ký văn bản")
     codenames = [
         f"{action}_{model}"
-        for model in ("directive", "section", "task", "assignment")
+        for model in ("directive", "section", "task", "indicator", "assignment")
         for action in ("add", "change", "view")
     ] + ["view_unit", "view_organisation"]
     group.permissions.set(Permission.objects.filter(codename__in=codenames))
