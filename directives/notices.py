@@ -7,7 +7,13 @@ Called from inside the services' transactions, so a rolled-back action tells nob
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import ParamSpec
+
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from directives.models import (
@@ -24,6 +30,23 @@ from notifications.services import notify
 from sonmai.lib.vndate import short_date
 from units.access import can_decide_extensions
 from units.models import User
+
+P = ParamSpec("P")
+
+
+def _in_portal_language(compose: Callable[P, None]) -> Callable[P, None]:
+    """Compose in Vietnamese whatever language the actor reads the portal in.
+
+    A notice is stored once and read (and e-mailed) by other people, who see the portal in
+    Vietnamese unless they chose otherwise; the actor's English must not leak into it.
+    """
+
+    @functools.wraps(compose)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
+        with translation.override(settings.LANGUAGE_CODE):
+            compose(*args, **kwargs)
+
+    return wrapper
 
 
 def _task_url(assignment: Assignment) -> str:
@@ -42,6 +65,7 @@ def _label(assignment: Assignment) -> str:
     return f"{assignment.task.citation} – {assignment.task.short_title}"
 
 
+@_in_portal_language
 def update_returned(update: ProgressUpdate, *, actor: object) -> None:
     assignment = update.assignment
     notify(
@@ -56,6 +80,7 @@ def update_returned(update: ProgressUpdate, *, actor: object) -> None:
     )
 
 
+@_in_portal_language
 def extension_requested(extension: ExtensionRequest, *, actor: object) -> None:
     assignment = extension.assignment
     deciders = [
@@ -82,6 +107,7 @@ def extension_requested(extension: ExtensionRequest, *, actor: object) -> None:
     )
 
 
+@_in_portal_language
 def extension_decided(extension: ExtensionRequest, *, actor: object) -> None:
     assignment = extension.assignment
     if extension.approved_due_date:
@@ -101,6 +127,7 @@ def extension_decided(extension: ExtensionRequest, *, actor: object) -> None:
     )
 
 
+@_in_portal_language
 def urged(urging: Urging, *, actor: object) -> None:
     assignment = urging.assignment
     notify(
@@ -114,6 +141,7 @@ def urged(urging: Urging, *, actor: object) -> None:
     )
 
 
+@_in_portal_language
 def explanation_requested(explanation: ExplanationRequest, *, actor: object) -> None:
     assignment = explanation.assignment
     notify(
@@ -128,6 +156,7 @@ def explanation_requested(explanation: ExplanationRequest, *, actor: object) -> 
     )
 
 
+@_in_portal_language
 def explanation_answered(explanation: ExplanationRequest, *, actor: object) -> None:
     assignment = explanation.assignment
     notify(
@@ -142,6 +171,7 @@ def explanation_answered(explanation: ExplanationRequest, *, actor: object) -> N
     )
 
 
+@_in_portal_language
 def concern_answered(concern: Concern, *, actor: object) -> None:
     assignment = concern.assignment
     author = concern.update.author if concern.update_id else None

@@ -1,14 +1,31 @@
 """Template filters available in every template (registered as builtins in settings)."""
 
+import datetime
+
 from django import template
+from django.utils import dateformat, timezone
+from django.utils.translation import get_language
 
 from sonmai.lib import vndate
 
 register = template.Library()
 
-register.filter("long_date", vndate.long_date)
 register.filter("short_date", vndate.short_date)
 register.filter("short_datetime", vndate.short_datetime)
+
+
+@register.filter
+def long_date(value: datetime.date | None) -> str:
+    """ "ngày 07 tháng 01 năm 2026"; on an English page "7 January 2026".
+
+    Official documents (PDF, DOCX) are rendered with Vietnamese forced, so they keep the
+    Decree 30/2020 form whatever the reader chose.
+    """
+    if value is None or get_language() != "en":
+        return vndate.long_date(value)
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return dateformat.format(value, "j F Y")
 
 
 @register.filter

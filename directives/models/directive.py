@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from directives.choices import DOCUMENT_TYPE_ABBREVIATIONS, DocumentType, SignerAuthority, TaskType
@@ -122,8 +123,13 @@ class Directive(models.Model):
 
     @property
     def title(self) -> str:
-        """ "Kết luận số 221-KL/TW ngày 28/11/2025 của Bộ Chính trị, Ban Bí thư"."""
-        parts = [f"{self.get_document_type_display()} số {self.code}"]
+        """ "Kết luận số 221-KL/TW ngày 28/11/2025 của Bộ Chính trị, Ban Bí thư".
+
+        A document's official citation, in Vietnamese on an English page too.
+        """
+        with translation.override("vi"):
+            kind = str(self.get_document_type_display())
+        parts = [f"{kind} số {self.code}"]
         if self.issued_on:
             parts.append(f"ngày {vndate.short_date(self.issued_on)}")
         elif self.date_text:

@@ -27,6 +27,7 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from directives.choices import BUCKET_COLOURS, BUCKET_ORDER, Bucket
@@ -49,8 +50,10 @@ def _number(value: float) -> str:
 
 
 def _percent_text(value: float) -> str:
-    """ "42%" or "42,5%": Vietnamese decimal comma."""
-    text = f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+    """ "42%" or "42,5%": Vietnamese decimal comma (a decimal point on an English page)."""
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    if get_language() != "en":
+        text = text.replace(".", ",")
     return f"{text}%"
 
 
