@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from directives.models import Assignment, Directive, Indicator, Section, Task
 from directives.services.extensions import change_due_date
+from sonmai.lib.i18n import portal_language
 from units.admin import OrganisationScopedAdmin
 from units.models import Unit
 
@@ -131,12 +132,9 @@ class AssignmentAdmin(OrganisationScopedAdmin):
             new_due_date = obj.due_date
             obj.due_date = form.initial.get("due_date")
             super().save_model(request, obj, form, change)
-            change_due_date(
-                obj,
-                actor=request.user,
-                new_due_date=new_due_date,
-                reason=_("Sửa hạn trong trang quản trị."),
-            )
+            with portal_language():
+                reason = _("Sửa hạn trong trang quản trị.")
+            change_due_date(obj, actor=request.user, new_due_date=new_due_date, reason=reason)
             return
         super().save_model(request, obj, form, change)
 

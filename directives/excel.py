@@ -35,6 +35,7 @@ from directives.dashboard import Filters, overview
 from directives.models import Assignment, AssignmentImport, Directive, Task
 from directives.services.extensions import change_due_date
 from sonmai.lib.actor import acting_as
+from sonmai.lib.i18n import portal_language
 from sonmai.lib.vndate import short_date
 from sonmai.lib.vntext import fold, nfc
 from units.models import Unit
@@ -351,7 +352,8 @@ def apply_import(job: AssignmentImport, *, actor: object) -> AssignmentImport:
     if job.state != ImportState.CHECKED:
         raise ImportRejected(_("Chỉ áp dụng được bảng đã kiểm tra và không có lỗi."))
     created = changed = unchanged = 0
-    reason = _("Nhập từ tệp Excel “%(name)s”.") % {"name": job.original_name}
+    with portal_language():
+        reason = _("Nhập từ tệp Excel “%(name)s”.") % {"name": job.original_name}
     with acting_as(actor), transaction.atomic():
         locked = AssignmentImport.objects.select_for_update().get(pk=job.pk)
         if locked.state != ImportState.CHECKED:

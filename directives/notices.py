@@ -7,13 +7,7 @@ Called from inside the services' transactions, so a rolled-back action tells nob
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import ParamSpec
-
-from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from directives.models import (
@@ -27,26 +21,10 @@ from directives.models import (
 from notifications.choices import NotificationKind
 from notifications.recipients import unit_recipients
 from notifications.services import notify
+from sonmai.lib.i18n import in_portal_language
 from sonmai.lib.vndate import short_date
 from units.access import can_decide_extensions
 from units.models import User
-
-P = ParamSpec("P")
-
-
-def _in_portal_language(compose: Callable[P, None]) -> Callable[P, None]:
-    """Compose in Vietnamese whatever language the actor reads the portal in.
-
-    A notice is stored once and read (and e-mailed) by other people, who see the portal in
-    Vietnamese unless they chose otherwise; the actor's English must not leak into it.
-    """
-
-    @functools.wraps(compose)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
-        with translation.override(settings.LANGUAGE_CODE):
-            compose(*args, **kwargs)
-
-    return wrapper
 
 
 def _task_url(assignment: Assignment) -> str:
@@ -65,7 +43,7 @@ def _label(assignment: Assignment) -> str:
     return f"{assignment.task.citation} – {assignment.task.short_title}"
 
 
-@_in_portal_language
+@in_portal_language
 def update_returned(update: ProgressUpdate, *, actor: object) -> None:
     assignment = update.assignment
     notify(
@@ -80,7 +58,7 @@ def update_returned(update: ProgressUpdate, *, actor: object) -> None:
     )
 
 
-@_in_portal_language
+@in_portal_language
 def extension_requested(extension: ExtensionRequest, *, actor: object) -> None:
     assignment = extension.assignment
     deciders = [
@@ -107,7 +85,7 @@ def extension_requested(extension: ExtensionRequest, *, actor: object) -> None:
     )
 
 
-@_in_portal_language
+@in_portal_language
 def extension_decided(extension: ExtensionRequest, *, actor: object) -> None:
     assignment = extension.assignment
     if extension.approved_due_date:
@@ -127,7 +105,7 @@ def extension_decided(extension: ExtensionRequest, *, actor: object) -> None:
     )
 
 
-@_in_portal_language
+@in_portal_language
 def urged(urging: Urging, *, actor: object) -> None:
     assignment = urging.assignment
     notify(
@@ -141,7 +119,7 @@ def urged(urging: Urging, *, actor: object) -> None:
     )
 
 
-@_in_portal_language
+@in_portal_language
 def explanation_requested(explanation: ExplanationRequest, *, actor: object) -> None:
     assignment = explanation.assignment
     notify(
@@ -156,7 +134,7 @@ def explanation_requested(explanation: ExplanationRequest, *, actor: object) -> 
     )
 
 
-@_in_portal_language
+@in_portal_language
 def explanation_answered(explanation: ExplanationRequest, *, actor: object) -> None:
     assignment = explanation.assignment
     notify(
@@ -171,7 +149,7 @@ def explanation_answered(explanation: ExplanationRequest, *, actor: object) -> N
     )
 
 
-@_in_portal_language
+@in_portal_language
 def concern_answered(concern: Concern, *, actor: object) -> None:
     assignment = concern.assignment
     author = concern.update.author if concern.update_id else None

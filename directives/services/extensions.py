@@ -12,6 +12,7 @@ from directives import notices
 from directives.choices import ExtensionState
 from directives.models import Assignment, DeadlineChange, ExtensionRequest
 from sonmai.lib.actor import acting_as
+from sonmai.lib.i18n import portal_language
 
 
 class ExtensionError(Exception):
@@ -73,7 +74,8 @@ def decide_extension(
             locked.state = ExtensionState.APPROVED
             locked.approved_due_date = new_date
             locked.save()
-            reason = _("Gia hạn theo đề nghị: %(reason)s") % {"reason": locked.reason}
+            with portal_language():
+                reason = _("Gia hạn theo đề nghị: %(reason)s") % {"reason": locked.reason}
             _move_deadline(assignment, new_date, actor=actor, reason=reason, extension=locked)
         else:
             locked.state = ExtensionState.REFUSED

@@ -34,6 +34,7 @@ from directives.services.followup import (
     resolve_concern,
     urge,
 )
+from sonmai.lib.i18n import in_portal_language
 from sonmai.lib.vndate import short_date
 from units import access as policy
 
@@ -139,7 +140,9 @@ def urge_units(request: HttpRequest) -> HttpResponse:
     )
 
 
+@in_portal_language
 def _default_urge_message(assignments: list) -> str:
+    """The message is sent to units, who read it in Vietnamese."""
     if not assignments:
         return ""
     return _(

@@ -53,7 +53,7 @@ def test_hamlet_head_reports_with_a_photo_and_a_figure_and_the_office_sees_it(
     assert "Đã gửi cập nhật" in phone.content()
     screenshot(phone, "assignment-after-update")
 
-    update = ProgressUpdate.objects.filter(assignment=assignment).latest("created_at")
+    update = ProgressUpdate.objects.filter(assignment=assignment).latest("created_at", "id")
     assert update.percent_done == 80
     assert update.values.get().value == 4
     assert update.evidence.get().original_name == "bien-ban.jpg"

@@ -157,7 +157,9 @@ def test_units_that_have_not_reported_in_the_period(commune):
     february = parse_key("2026-02")  # 15/01–14/02
     names = [u.name for u in dashboard.not_reported(filtered(commune), february)]
     assert names == ["Phòng Kinh tế"]  # its only update is from 10/01, before the window
-    first = ProgressUpdate.objects.filter(assignment=commune["a"]["h2t2"]).earliest("created_at")
+    first = ProgressUpdate.objects.filter(assignment=commune["a"]["h2t2"]).earliest(
+        "created_at", "id"
+    )
     return_update(first, actor=commune["officer"], reason="Thiếu số liệu")
     names = [u.name for u in dashboard.not_reported(filtered(commune), february)]
     assert names == ["Thôn Hai", "Phòng Kinh tế"]  # returned updates count for nothing

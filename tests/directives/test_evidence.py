@@ -122,7 +122,7 @@ def test_good_files_are_kept_when_another_field_is_wrong(cast, client_for):
     assert "bien-ban.jpg" in response.content.decode()
     response = post_with_files(client, cast.assignment_a, submission_token=token)
     assert response.status_code == 302
-    update = cast.assignment_a.updates.latest("created_at")
+    update = cast.assignment_a.updates.latest("created_at", "id")
     assert [e.original_name for e in update.evidence.all()] == ["bien-ban.jpg"]
 
 

@@ -58,7 +58,7 @@ class TestSubmitting:
         cast.assignment_a.refresh_from_db()
         assert (cast.assignment_a.status, cast.assignment_a.percent_done) == ("in_progress", 40)
         assert cast.assignment_a.started_on == datetime.date(2026, 2, 10)
-        update = cast.assignment_a.updates.latest("created_at")
+        update = cast.assignment_a.updates.latest("created_at", "id")
         assert update.author == cast.hamlet_head_a
         assert update.review_state == ReviewState.PENDING
 
@@ -120,7 +120,7 @@ class TestSubmitting:
     def test_decomposed_unicode_is_stored_composed(self, cast, client_for):
         nfd = unicodedata.normalize("NFD", "Đã quán triệt đến toàn thể Nhân dân")
         send(client_for(cast.hamlet_head_a), cast.assignment_a, results=nfd, difficulties=nfd)
-        update = cast.assignment_a.updates.latest("created_at")
+        update = cast.assignment_a.updates.latest("created_at", "id")
         assert update.results == unicodedata.normalize("NFC", nfd)
         assert unicodedata.is_normalized("NFC", update.difficulties)
 
@@ -215,7 +215,7 @@ class TestReview:
         send(client, cast.assignment_a, percent_done="30")
         cast.assignment_a.refresh_from_db()
         send(client, cast.assignment_a, status="done", completed_on="2026-02-09")
-        done = cast.assignment_a.updates.latest("created_at")
+        done = cast.assignment_a.updates.latest("created_at", "id")
         cast.assignment_a.refresh_from_db()
         assert cast.assignment_a.status == AssignmentStatus.DONE
 
