@@ -13,6 +13,7 @@ To add a channel: subclass ``Channel``, add its value to ``DeliveryChannel`` and
 
 from __future__ import annotations
 
+import abc
 import smtplib
 
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -36,21 +37,24 @@ class PermanentChannelError(ChannelError):
     retryable = False
 
 
-class Channel:
+class Channel(abc.ABC):
+    """One way of reaching a person (the bell, e-mail; SMS or Zalo would be one class more)."""
+
     name: str = ""
     label: object = ""
     #: Delivered by creating the notification row: no queue, never retried.
     immediate: bool = False
 
+    @abc.abstractmethod
     def address_for(self, user: object) -> str | None:
         """Where this channel reaches ``user``, or None when it cannot."""
-        raise NotImplementedError
 
     def unreachable_reason(self, user: object) -> str:
         return str(_("Người nhận chưa có địa chỉ cho kênh này."))
 
+    @abc.abstractmethod
     def send(self, delivery: object) -> None:
-        raise NotImplementedError
+        """Hand the delivery over; raise a ChannelError subclass when it fails."""
 
 
 class InAppChannel(Channel):
