@@ -53,15 +53,20 @@ def submit_progress(
 ) -> ProgressUpdate:
     """Record what the unit reports and let it drive the assignment.
 
-    Sending the same form twice (a retry after a timeout) returns the first update. If the
-    assignment changed since the form was opened (``base_version``), raise ``EditConflict``
-    so the person can look before overwriting; nothing is written then.
+    Sending the same form twice (a retry after a timeout) returns the first update. A token
+    that was already spent on something else (another task, another person, or content edited
+    since) is not a retry: the update gets a fresh token. If the assignment changed since the
+    form was opened (``base_version``), raise ``EditConflict`` so the person can look before
+    overwriting; nothing is written then. Files staged with ``token`` are attached either way.
     """
+    staging_token = token
     with acting_as(actor), transaction.atomic():
         locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
         existing = ProgressUpdate.all_objects.filter(submission_token=token).first()
         if existing is not None:
-            return existing
+            if is_retry(existing, assignment=locked, actor=actor, data=data):
+                return existing
+            token = uuid.uuid4()
         if locked.version != base_version:
             raise EditConflict(locked)
         kind = UpdateKind.CONTRIBUTION if locked.follows_lead else UpdateKind.PROGRESS
@@ -89,7 +94,10 @@ def submit_progress(
             if value is not None
         )
         Evidence.objects.filter(
-            assignment=locked, submission_token=token, uploaded_by=actor, update__isnull=True
+            assignment=locked,
+            submission_token=staging_token,
+            uploaded_by=actor,
+            update__isnull=True,
         ).update(update=update)
         record_concerns(update)
         if kind == UpdateKind.PROGRESS:
@@ -98,6 +106,36 @@ def submit_progress(
             locked.version += 1
             locked.save(update_fields=["version", "updated_at"])
     return update
+
+
+def is_retry(
+    update: ProgressUpdate, *, assignment: Assignment, actor: object, data: ProgressInput
+) -> bool:
+    """Whether ``data`` is the same submission as ``update`` sent again (not new content)."""
+    if update.assignment_id != assignment.pk or update.author_id != getattr(actor, "pk", None):
+        return False
+    same_text = (update.results, update.difficulties, update.proposals) == (
+        data.results,
+        data.difficulties,
+        data.proposals,
+    )
+    if update.kind == UpdateKind.CONTRIBUTION:
+        return same_text
+    percent = 100 if data.status == AssignmentStatus.DONE else data.percent_done
+    return same_text and (update.status, update.percent_done, update.completed_on) == (
+        data.status,
+        percent,
+        data.completed_on,
+    )
+
+
+def find_retry(
+    assignment: Assignment, *, token: uuid.UUID, actor: object, data: ProgressInput
+) -> ProgressUpdate | None:
+    existing = ProgressUpdate.all_objects.filter(submission_token=token).first()
+    if existing and is_retry(existing, assignment=assignment, actor=actor, data=data):
+        return existing
+    return None
 
 
 def refresh_state(assignment: Assignment) -> None:

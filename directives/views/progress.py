@@ -25,6 +25,7 @@ from directives.services.progress import (
     ProgressInput,
     ReviewError,
     accept_update,
+    find_retry,
     return_update,
     submit_progress,
 )
@@ -46,6 +47,19 @@ def _token(value: str | None) -> uuid.UUID | None:
         return None
 
 
+def _input(form: ProgressUpdateForm) -> ProgressInput:
+    data = form.cleaned_data
+    return ProgressInput(
+        status=data.get("status", ""),
+        percent_done=data.get("percent_done"),
+        completed_on=data.get("completed_on"),
+        results=data["results"],
+        difficulties=data["difficulties"],
+        proposals=data["proposals"],
+        indicator_values=form.indicator_values(),
+    )
+
+
 @login_required
 def update_create(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = access.get_assignment_for(request.user, pk, write=True)
@@ -55,14 +69,15 @@ def update_create(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         token = _token(request.POST.get("submission_token"))
-        done = ProgressUpdate.all_objects.filter(submission_token=token, assignment=assignment)
-        if token and done.exists():
-            # A retry of a form that already went through (the answer was lost on the way).
-            return redirect(f"{detail_url}#cap-nhat-{done.get().pk}")
         form = ProgressUpdateForm(
             request.POST, request.FILES, assignment=assignment, indicators=indicators
         )
         form_valid = form.is_valid()
+        if token and form_valid:
+            retry = find_retry(assignment, token=token, actor=request.user, data=_input(form))
+            if retry is not None:
+                # The same form again: it went through, only the answer was lost on the way.
+                return redirect(f"{detail_url}#cap-nhat-{retry.pk}")
         if token:
             for upload in request.FILES.getlist("evidence"):
                 try:
@@ -78,15 +93,7 @@ def update_create(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                     token=data["submission_token"],
                     base_version=data["version"],
-                    data=ProgressInput(
-                        status=data.get("status", ""),
-                        percent_done=data.get("percent_done"),
-                        completed_on=data.get("completed_on"),
-                        results=data["results"],
-                        difficulties=data["difficulties"],
-                        proposals=data["proposals"],
-                        indicator_values=form.indicator_values(),
-                    ),
+                    data=_input(form),
                 )
             except EditConflict as error:
                 conflict = error

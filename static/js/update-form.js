@@ -92,10 +92,15 @@
       };
       xhr.onload = function () {
         var landed = xhr.responseURL ? new URL(xhr.responseURL) : null;
-        if (landed && landed.pathname !== window.location.pathname) {
+        if (landed && landed.pathname === form.dataset.successPath) {
           // Recorded: show the page the server redirected to (no second download).
           localStorage.removeItem(key);
           window.history.replaceState(null, "", xhr.responseURL);
+        } else if (landed && landed.pathname !== window.location.pathname) {
+          // Somewhere else, such as the sign-in page after the session expired: nothing was
+          // recorded, so keep the draft and go there; it comes back after signing in.
+          window.location.href = xhr.responseURL;
+          return;
         }
         // Either that page, or the form sent back (a mistake to fix, or a newer update).
         document.open();
@@ -114,8 +119,10 @@
   form.addEventListener("input", save);
   form.addEventListener("change", save);
   form.addEventListener("submit", function (event) {
-    event.preventDefault();
     save();
+    // Buttons with their own target (removing a staged file) submit the ordinary way.
+    if (event.submitter && event.submitter.hasAttribute("formaction")) { return; }
+    event.preventDefault();
     send();
   });
 })();

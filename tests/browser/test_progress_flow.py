@@ -158,3 +158,56 @@ def test_extension_is_asked_approved_and_the_new_deadline_shows_with_history(
     assert "31/12/2026 → 26/02/2027" in page
     assert "Đã đồng ý gia hạn" in page
     screenshot(phone, "assignment-extended")
+
+
+def test_removing_a_staged_file_removes_it_and_sends_nothing(demo, phone):
+    assignment = training_plan("Thôn 1")
+    before = ProgressUpdate.objects.filter(assignment=assignment).count()
+    sign_in(phone, "truongthon1", DEMO_PASSWORD)
+    phone.goto(f"/nhiem-vu/{assignment.pk}/cap-nhat/")
+    fill_update(phone, "150", "Tỷ lệ gõ nhầm.")  # refused: the photo is kept for the retry
+    phone.set_input_files(
+        "input[type=file]",
+        files=[{"name": "nham-anh.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes()}],
+    )
+    phone.click("button:has-text('Gửi cập nhật')")
+    phone.wait_for_selector("text=Tệp đã nhận, sẽ gửi kèm:")
+    phone.click("button:has-text('Gỡ')")
+    phone.wait_for_load_state()
+    assert "Đã gỡ tệp" in phone.content()
+    assert phone.locator("text=Tệp đã nhận, sẽ gửi kèm:").count() == 0
+    assert Evidence.all_objects.get(original_name="nham-anh.jpg").removed_at is not None
+    assert ProgressUpdate.objects.filter(assignment=assignment).count() == before
+
+
+def test_content_edited_after_a_lost_answer_is_recorded_as_a_new_update(demo, phone):
+    assignment = training_plan("Thôn 1")
+    before = ProgressUpdate.objects.filter(assignment=assignment).count()
+    sign_in(phone, "truongthon1", DEMO_PASSWORD)
+    phone.goto(f"/nhiem-vu/{assignment.pk}/cap-nhat/")
+    fill_update(phone, "60", "Lần gửi đầu.")
+    lost = {"done": False}
+
+    def drop_first_answer(route):
+        if route.request.method == "POST" and not lost["done"]:
+            lost["done"] = True
+            route.fetch()
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    phone.route("**/cap-nhat/", drop_first_answer)
+    phone.click("button:has-text('Gửi cập nhật')")
+    phone.wait_for_selector("#send-status.alert-warning")
+    phone.goto(f"/nhiem-vu/{assignment.pk}/cap-nhat/")  # the draft comes back, token included
+    assert phone.input_value("#id_results") == "Lần gửi đầu."
+    phone.fill("#id_results", "Lần gửi đầu, bổ sung số liệu.")
+    phone.click("button:has-text('Gửi cập nhật')")
+    phone.wait_for_url(re.compile(rf"/nhiem-vu/{assignment.pk}/$"))
+    texts = list(
+        ProgressUpdate.objects.filter(assignment=assignment)
+        .order_by("-id")
+        .values_list("results", flat=True)[:2]
+    )
+    assert ProgressUpdate.objects.filter(assignment=assignment).count() == before + 2
+    assert texts == ["Lần gửi đầu, bổ sung số liệu.", "Lần gửi đầu."]
