@@ -10,6 +10,20 @@ from units.admin import OrganisationScopedAdmin
 from units.models import Unit
 
 
+def _scoped_choices(field_name: str, user: object) -> QuerySet | None:
+    """Choices of an assignment's foreign keys, limited to the staff member's organisation."""
+    organisation_id = user.organisation_id
+    if field_name == "unit":
+        return Unit.objects.filter(organisation_id=organisation_id)
+    if field_name == "task":
+        return Task.objects.filter(section__directive__organisation_id=organisation_id)
+    if field_name == "lead_assignment":
+        return Assignment.objects.filter(unit__organisation_id=organisation_id).select_related(
+            "task__section", "unit"
+        )
+    return None
+
+
 class SectionInline(admin.TabularInline):
     model = Section
     extra = 0
@@ -52,8 +66,10 @@ class AssignmentInline(admin.TabularInline):
         return [*self.readonly_fields, "due_date"] if obj else self.readonly_fields
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "unit" and not request.user.is_superuser:
-            kwargs["queryset"] = Unit.objects.filter(organisation_id=request.user.organisation_id)
+        if not request.user.is_superuser:
+            scoped = _scoped_choices(db_field.name, request.user)
+            if scoped is not None:
+                kwargs["queryset"] = scoped
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -139,8 +155,8 @@ class AssignmentAdmin(OrganisationScopedAdmin):
         super().save_model(request, obj, form, change)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "task" and not request.user.is_superuser:
-            kwargs["queryset"] = Task.objects.filter(
-                section__directive__organisation_id=request.user.organisation_id
-            )
+        if not request.user.is_superuser:
+            scoped = _scoped_choices(db_field.name, request.user)
+            if scoped is not None:
+                kwargs["queryset"] = scoped
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -313,7 +313,9 @@ class DashboardFilterForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"placeholder": _("Ví dụ: thon 3, quan triet")}),
     )
-    don_vi = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    don_vi = forms.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput
+    )
     cham = forms.BooleanField(required=False, widget=forms.HiddenInput)
     han_truoc = forms.DateField(required=False, widget=forms.HiddenInput)
 

@@ -70,7 +70,8 @@ class TrackedQuerySet(models.QuerySet):
             f.name == "updated_at" and getattr(f, "auto_now", False) for f in model._meta.fields
         ):
             kwargs["updated_at"] = timezone.now()
-        tracked = [name for name in kwargs if name in model.TRACKED_FIELDS]
+        watched = (*model.TRACKED_FIELDS, "removed_at", "removed_by")
+        tracked = [name for name in kwargs if name in watched]
         if not tracked:
             return super().update(**kwargs)
         attnames = _attnames(model, tuple(tracked))

@@ -43,6 +43,9 @@ class UnitAdmin(OrganisationScopedAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """People of the staff member's own organisation only (superusers see everyone); staff
+    cannot grant themselves or others superuser status."""
+
     list_display = ["username", "full_name", "role", "unit", "organisation", "is_active"]
     list_filter = ["role", "organisation", "is_staff", "is_active"]
     search_fields = ["username", "full_name", "email"]
@@ -76,3 +79,24 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request).select_related("organisation", "unit")
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(organisation_id=request.user.organisation_id)
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return ()
+        return ("organisation", "is_superuser", "user_permissions", "groups")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not request.user.is_superuser and db_field.name == "unit":
+            kwargs["queryset"] = Unit.objects.filter(organisation_id=request.user.organisation_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser:
+            obj.organisation_id = request.user.organisation_id
+        super().save_model(request, obj, form, change)

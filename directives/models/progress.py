@@ -113,7 +113,8 @@ class ProgressUpdate(TrackedModel):
 
 
 class IndicatorValue(models.Model):
-    """A figure reported with one update; totals per period are sums over accepted updates."""
+    """A figure reported with one update; totals are sums over the updates that were not
+    returned (pending ones count until the office returns them)."""
 
     update = models.ForeignKey(
         ProgressUpdate, verbose_name=_("cập nhật"), on_delete=models.PROTECT, related_name="values"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.core.files.base import ContentFile
@@ -21,6 +22,10 @@ from sonmai.lib.vntext import nfc
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 #: Most files one update may carry.
 MAX_EVIDENCE_PER_UPDATE = 6
+#: Most files a person may have waiting (uploaded, not yet sent) over a day: forms abandoned
+#: half-way cannot fill the disk.
+MAX_STAGED_PER_DAY = 30
+STAGING_WINDOW = datetime.timedelta(days=1)
 
 
 def check_upload(upload: UploadedFile) -> tuple[bytes, str, str, str]:
@@ -69,6 +74,11 @@ def stage_evidence(
             _("Mỗi lần cập nhật gửi tối đa %(count)d tệp minh chứng.")
             % {"count": MAX_EVIDENCE_PER_UPDATE}
         )
+    waiting = Evidence.objects.filter(
+        uploaded_by=actor, update__isnull=True, uploaded_at__gte=timezone.now() - STAGING_WINDOW
+    ).count()
+    if waiting >= MAX_STAGED_PER_DAY:
+        raise RejectedFile(_("Bạn đã tải lên nhiều tệp chưa gửi; hãy gửi hoặc gỡ bớt rồi thử lại."))
     content, kind, content_type, display_name = check_upload(upload)
     with acting_as(actor):
         evidence = Evidence(

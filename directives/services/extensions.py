@@ -64,6 +64,11 @@ def decide_extension(
         locked = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
         if not locked.is_pending:
             raise ExtensionError(_("Đề nghị này đã được quyết định hoặc đã rút."))
+        if approve and (assignment.is_done or assignment.due_date is None):
+            # Moving the deadline of finished work would turn "done late" into "on time".
+            raise ExtensionError(
+                _("Nhiệm vụ đã hoàn thành hoặc không có hạn: không gia hạn được nữa.")
+            )
         locked.decided_by = actor
         locked.decided_at = timezone.now()
         locked.decision_note = note

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -34,6 +35,7 @@ from directives.services.followup import (
     resolve_concern,
     urge,
 )
+from sonmai.lib.http import int_list, safe_next
 from sonmai.lib.i18n import in_portal_language
 from sonmai.lib.vndate import short_date
 from units import access as policy
@@ -103,7 +105,7 @@ def urge_units(request: HttpRequest) -> HttpResponse:
     """Đôn đốc one or many late assignments, chosen with the checkboxes of the list."""
     policy.require(request.user, policy.Capability.URGE_UNITS)
     source = request.POST if request.method == "POST" else request.GET
-    ids = [int(v) for v in source.getlist("phan_cong") if v.isdigit()]
+    ids = int_list(source.getlist("phan_cong"))
     assignments = list(
         access.visible_assignments(request.user)
         .filter(pk__in=ids)
@@ -122,7 +124,7 @@ def urge_units(request: HttpRequest) -> HttpResponse:
                 ngettext("Đã đôn đốc %(count)d đơn vị.", "Đã đôn đốc %(count)d đơn vị.", units)
                 % {"count": units},
             )
-            return redirect(request.POST.get("next") or "directives:dashboard")
+            return redirect(safe_next(request, reverse("directives:dashboard")))
     else:
         form = UrgeForm(
             initial={"phan_cong": chosen, "message": _default_urge_message(assignments)},
@@ -134,7 +136,7 @@ def urge_units(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "assignments": assignments,
-            "next": source.get("next", ""),
+            "next": safe_next(request, ""),
             "today": timezone.localdate(),
         },
     )

@@ -11,7 +11,6 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,14 +29,8 @@ from directives.services.progress import (
     submit_progress,
 )
 from sonmai.lib.files import RejectedFile
+from sonmai.lib.http import safe_next
 from units import access as policy
-
-
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return fallback
 
 
 def _token(value: str | None) -> uuid.UUID | None:
@@ -160,7 +153,7 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
     remove_evidence(evidence, actor=request.user)
     messages.info(request, _("Đã gỡ tệp “%(name)s”.") % {"name": evidence.original_name})
     fallback = reverse("directives:assignment_detail", args=[evidence.assignment_id])
-    return redirect(_safe_next(request, fallback))
+    return redirect(safe_next(request, fallback))
 
 
 @login_required
@@ -199,11 +192,11 @@ def update_review(request: HttpRequest, pk: int) -> HttpResponse:
                     )
             except ReviewError as error:
                 messages.error(request, str(error))
-            return redirect(_safe_next(request, fallback))
+            return redirect(safe_next(request, fallback))
     else:
         form = ReviewForm(initial={"decision": ReviewState.ACCEPTED})
     return render(
         request,
         "directives/update_review.html",
-        {"update": update, "form": form, "next": _safe_next(request, fallback)},
+        {"update": update, "form": form, "next": safe_next(request, fallback)},
     )

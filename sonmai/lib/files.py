@@ -17,6 +17,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 #: Longest side of a stored photo, in pixels: enough to read a page of minutes.
 PHOTO_MAX_SIDE = 1600
+#: Largest photo we decode (a 48-megapixel phone camera is well under it).
+PHOTO_MAX_PIXELS = 60_000_000
 PHOTO_QUALITY = 82
 
 
@@ -73,7 +75,9 @@ def _sniff_zip(stream: io.IOBase) -> Sniffed | None:
                 for prefix, (content_type, extension) in _OOXML.items():
                     if any(name.startswith(prefix) for name in names):
                         return Sniffed("document", content_type, extension)
-            if "mimetype" in names:
+            # The ODF "mimetype" entry is a few bytes; a bigger one is not an office file (and
+            # reading it whole could inflate a zip bomb).
+            if "mimetype" in names and archive.getinfo("mimetype").file_size <= 100:
                 mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
                 if mimetype in _ODF:
                     return Sniffed("document", mimetype, _ODF[mimetype])
@@ -89,6 +93,9 @@ def shrink_photo(data: bytes) -> bytes:
     EXIF (GPS position, camera, time) or any other metadata."""
     try:
         with Image.open(io.BytesIO(data)) as image:
+            if image.width * image.height > PHOTO_MAX_PIXELS:
+                raise Image.DecompressionBombError
+            image.draft("RGB", (PHOTO_MAX_SIDE * 2, PHOTO_MAX_SIDE * 2))  # JPEG: decode smaller
             image.load()
             upright = ImageOps.exif_transpose(image)
             if upright.mode not in ("RGB", "L"):

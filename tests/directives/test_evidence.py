@@ -184,3 +184,38 @@ def test_files_staged_by_someone_else_stay_private(cast, client_for):
         .status_code
         == 200
     )
+
+
+def test_a_zip_with_a_huge_mimetype_entry_is_refused_without_inflating_it(cast, client_for):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", b"0" * 50_000_000)  # compresses to a few dozen KB
+    response = post_with_files(
+        client_for(cast.hamlet_head_a),
+        cast.assignment_a,
+        SimpleUploadedFile("bang.ods", out.getvalue()),
+    )
+    assert "không phải ảnh" in response.content.decode()
+
+
+def test_abandoned_uploads_are_capped(cast, client_for, monkeypatch):
+    from directives.services import evidence as service
+
+    monkeypatch.setattr(service, "MAX_STAGED_PER_DAY", 2)
+    client = client_for(cast.hamlet_head_a)
+    for _ in range(2):  # two forms left half-way, each with a photo
+        post_with_files(
+            client,
+            cast.assignment_a,
+            SimpleUploadedFile("a.jpg", f.jpeg_bytes()),
+            percent_done="150",
+            submission_token=str(uuid.uuid4()),
+        )
+    response = post_with_files(
+        client,
+        cast.assignment_a,
+        SimpleUploadedFile("b.jpg", f.jpeg_bytes()),
+        percent_done="150",
+        submission_token=str(uuid.uuid4()),
+    )
+    assert "nhiều tệp chưa gửi" in response.content.decode()

@@ -148,3 +148,16 @@ def test_a_deadline_changed_in_the_admin_is_kept_with_who_and_why(cast, client_f
     assert response.status_code == 302, response.content.decode()[:2000]
     change = DeadlineChange.objects.get(assignment=cast.assignment_a)
     assert (change.new_due_date, change.changed_by) == (datetime.date(2026, 5, 31), cast.clerk)
+
+
+def test_finished_work_cannot_have_its_deadline_moved(cast, client_for):
+    cast.assignment_b.status = "done"
+    cast.assignment_b.percent_done = 100
+    cast.assignment_b.completed_on = datetime.date(2026, 2, 9)
+    cast.assignment_b.save()
+    response = client_for(cast.chairman).post(
+        reverse("directives:extension_decide", args=[cast.extension_b.pk]), {"decision": "approve"}
+    )
+    assert "không gia hạn được nữa" in response.content.decode()
+    cast.assignment_b.refresh_from_db()
+    assert cast.assignment_b.due_date == datetime.date(2026, 3, 31)

@@ -355,13 +355,18 @@ class TestHistory:
         entries = HistoryEntry.objects.filter(changes__has_key="report_day", actor=cast.officer)
         assert entries.count() == 3
 
-    def test_removing_keeps_the_row(self, cast):
+    def test_removing_keeps_the_row_and_records_who(self, cast):
+        from sonmai.lib.actor import acting_as
+
         assignment_id = cast.assignment_b_only.pk
         cast.assignment_b_only.delete()
         assert not Assignment.objects.filter(pk=assignment_id).exists()
         assert Assignment.all_objects.get(pk=assignment_id).removed_at is not None
-        Assignment.objects.filter(unit=cast.unit_b).delete()
+        with acting_as(cast.officer):
+            Assignment.objects.filter(unit=cast.unit_b).delete()
         assert Assignment.all_objects.filter(unit=cast.unit_b).count() == 3
+        removals = HistoryEntry.objects.filter(action="removed", actor=cast.officer)
+        assert removals.count() == 2  # the two still shown; the first was removed already
 
     def test_history_is_shown_on_the_task_page(self, cast, client_for):
         send(client_for(cast.hamlet_head_a), cast.assignment_a, percent_done="40")
