@@ -156,9 +156,12 @@ class ExplanationState(models.TextChoices):
 
 
 class ImportState(models.TextChoices):
+    QUEUED = "queued", _("Đang kiểm tra")
     CHECKED = "checked", _("Đã kiểm tra, chưa áp dụng")
     REJECTED = "rejected", _("Có lỗi, không áp dụng")
+    APPLYING = "applying", _("Đang áp dụng")
     APPLIED = "applied", _("Đã áp dụng")
+    FAILED = "failed", _("Gặp sự cố, có thể thử lại")
 
 
 class UnitKindFilter(models.TextChoices):

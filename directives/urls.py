@@ -35,4 +35,5 @@ urlpatterns += [
     path("van-ban/<int:pk>/nhap-excel/", followup.import_upload, name="import_upload"),
     path("nhap-excel/<int:pk>/", followup.import_detail, name="import_detail"),
     path("nhap-excel/<int:pk>/ap-dung/", followup.import_apply, name="import_apply"),
+    path("nhap-excel/<int:pk>/thu-lai/", followup.import_retry, name="import_retry"),
 ]

@@ -228,6 +228,12 @@ CASES: list[Case] = [
         statuses(403, officer=302, clerk=302, outsider=404),
         method="post",
     ),
+    Case(
+        "directives:import_retry",
+        lambda c: reverse("directives:import_retry", args=[c.import_job.pk]),
+        statuses(403, officer=302, clerk=302, outsider=404),
+        method="post",
+    ),
     # The admin serves the clerk and the monitoring officer (staff); others are sent to log in.
     Case(
         "admin:index",

@@ -187,7 +187,17 @@ class AssignmentImport(models.Model):
     errors = models.JSONField(_("lỗi theo dòng"), default=list)
     summary = models.JSONField(_("tóm tắt"), default=dict)
     created_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người áp dụng"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     applied_at = models.DateTimeField(_("áp dụng lúc"), null=True, blank=True)
+    failed_step = models.CharField(_("bước gặp sự cố"), max_length=10, blank=True)
+    error = models.TextField(_("sự cố"), blank=True)
 
     class Meta:
         verbose_name = _("nhập phân công từ Excel")

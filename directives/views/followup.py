@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from directives import access
 from directives.choices import ConcernKind, ConcernStatus
-from directives.excel import ImportRejected, apply_import, receive_import
 from directives.forms import (
     ConcernActionForm,
     ExplanationAnswerForm,
@@ -25,6 +24,7 @@ from directives.forms import (
     ImportForm,
     UrgeForm,
 )
+from directives.imports import ImportRejected, receive_import, request_apply, retry
 from directives.models import Concern
 from directives.services.followup import (
     FollowUpError,
@@ -235,16 +235,18 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     job = access.get_import_for(request.user, pk)
     try:
-        job = apply_import(job, actor=request.user)
+        request_apply(job, actor=request.user)
     except ImportRejected as error:
         messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _(
-                "Đã áp dụng: %(created)d phân công mới, %(changed)d thay đổi, "
-                "%(unchanged)d giữ nguyên."
-            )
-            % job.summary,
-        )
+    return redirect("directives:import_detail", pk=job.pk)
+
+
+@login_required
+@require_POST
+def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    job = access.get_import_for(request.user, pk)
+    try:
+        retry(job)
+    except ImportRejected as error:
+        messages.error(request, str(error))
     return redirect("directives:import_detail", pk=job.pk)

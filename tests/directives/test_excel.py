@@ -30,11 +30,38 @@ def export(client, **params):
     return response.content
 
 
-def upload(client, directive, content, name="phan-cong.xlsx"):
-    return client.post(
-        reverse("directives:import_upload", args=[directive.pk]),
-        {"file": SimpleUploadedFile(name, content)},
-    )
+@pytest.fixture
+def run_jobs(django_capture_on_commit_callbacks):
+    """Checking and applying run in Celery (eager in tests) once the request commits."""
+
+    def run(call, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return call(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def upload(run_jobs):
+    def send(client, directive, content, name="phan-cong.xlsx"):
+        return run_jobs(
+            client.post,
+            reverse("directives:import_upload", args=[directive.pk]),
+            {"file": SimpleUploadedFile(name, content)},
+        )
+
+    return send
+
+
+def sheet(*rows, header=("Mục, ý", "Đơn vị", "Vai trò", "Hạn hoàn thành")):
+    workbook = Workbook()
+    worksheet = workbook.active
+    worksheet.append(list(header))
+    for row in rows:
+        worksheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def test_assignment_list_has_vietnamese_headers_and_real_dates(cast, client_for):
@@ -65,20 +92,22 @@ def test_unit_table_and_matrix_exports_open(cast, client_for):
         assert load_workbook(io.BytesIO(response.content)).active["A1"].value == title
 
 
-def test_an_exported_sheet_re_imports_without_changes(cast, client_for):
+def test_an_exported_sheet_re_imports_without_changes(cast, client_for, upload, run_jobs):
     client = client_for(cast.officer)
     content = export(client, van_ban=cast.directive.pk)
     response = upload(client, cast.directive, content)
     job = AssignmentImport.objects.latest("id")
     assert response.url == reverse("directives:import_detail", args=[job.pk])
     assert job.state == ImportState.CHECKED and job.errors == []
-    client.post(reverse("directives:import_apply", args=[job.pk]))
+    run_jobs(client.post, reverse("directives:import_apply", args=[job.pk]))
     job.refresh_from_db()
     assert job.state == ImportState.APPLIED
     assert job.summary["unchanged"] == 3 and job.summary["created"] == 0
 
 
-def test_an_edited_sheet_moves_a_deadline_and_adds_an_assignment(cast, client_for):
+def test_an_edited_sheet_moves_a_deadline_and_adds_an_assignment(
+    cast, client_for, upload, run_jobs
+):
     client = client_for(cast.officer)
     workbook = load_workbook(io.BytesIO(export(client, van_ban=cast.directive.pk)))
     sheet = workbook.active
@@ -88,7 +117,7 @@ def test_an_edited_sheet_moves_a_deadline_and_adds_an_assignment(cast, client_fo
     workbook.save(buffer)
     upload(client, cast.directive, buffer.getvalue())
     job = AssignmentImport.objects.latest("id")
-    client.post(reverse("directives:import_apply", args=[job.pk]))
+    run_jobs(client.post, reverse("directives:import_apply", args=[job.pk]))
     job.refresh_from_db()
     assert (job.summary["created"], job.summary["changed"]) == (1, 1)
     change = DeadlineChange.objects.get()
@@ -96,7 +125,7 @@ def test_an_edited_sheet_moves_a_deadline_and_adds_an_assignment(cast, client_fo
     assert Assignment.objects.get(task=cast.task_b_only, unit=cast.hamlet_a).role == "coordinating"
 
 
-def test_one_bad_row_changes_nothing_and_is_named(cast, client_for):
+def test_one_bad_row_changes_nothing_and_is_named(cast, client_for, upload, run_jobs):
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["Mục, ý", "Đơn vị", "Vai trò", "Hạn hoàn thành"])
@@ -115,13 +144,15 @@ def test_one_bad_row_changes_nothing_and_is_named(cast, client_for):
     assert "vai trò phải là" in job.errors[1]["message"]
     page = client.get(reverse("directives:import_detail", args=[job.pk])).content.decode()
     assert "Có 2 dòng lỗi; chưa thay đổi gì." in page
-    response = client.post(reverse("directives:import_apply", args=[job.pk]))
+    response = run_jobs(client.post, reverse("directives:import_apply", args=[job.pk]))
     assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.state == ImportState.REJECTED
     cast.assignment_a.refresh_from_db()
     assert cast.assignment_a.due_date == datetime.date(2026, 3, 31)
 
 
-def test_a_file_that_is_not_excel_is_refused_clearly(cast, client_for):
+def test_a_file_that_is_not_excel_is_refused_clearly(cast, client_for, upload):
     response = upload(
         client_for(cast.officer), cast.directive, b"MZ\x90\x00not excel", name="x.xlsx"
     )
@@ -139,3 +170,72 @@ def test_only_the_office_and_the_clerk_import(cast, client_for):
         (cast.officer, 200),
     ]:
         assert client_for(person).get(url).status_code == expected, person
+
+
+def test_a_sheet_longer_than_the_limit_is_refused_whole(cast, client_for, upload, monkeypatch):
+    from directives import imports
+
+    monkeypatch.setattr(imports, "MAX_IMPORT_ROWS", 2)
+    upload(
+        client_for(cast.officer),
+        cast.directive,
+        sheet(*[("1.1", "Thôn An", "Chủ trì", "30/06/2026")] * 3),
+    )
+    job = AssignmentImport.objects.latest("id")
+    assert job.state == ImportState.REJECTED
+    assert "hơn 2 dòng" in job.errors[0]["message"]
+
+
+def test_a_citation_excel_turned_into_a_number_is_read_when_unambiguous(cast, client_for, upload):
+    upload(
+        client_for(cast.officer), cast.directive, sheet((1.2, "Thôn An", "Phối hợp", "30/06/2026"))
+    )
+    job = AssignmentImport.objects.latest("id")
+    assert job.state == ImportState.CHECKED
+    assert job.rows[0]["task"] == cast.task_b_only.pk
+
+
+def test_an_ambiguous_numeric_citation_is_an_error(cast, client_for, upload):
+    from tests import factories as f
+
+    f.TaskFactory(section=cast.task_shared.section, number=10)
+    upload(
+        client_for(cast.officer), cast.directive, sheet((1.1, "Thôn An", "Chủ trì", "30/06/2026"))
+    )
+    job = AssignmentImport.objects.latest("id")
+    assert job.state == ImportState.REJECTED
+    assert "hãy ghi dạng chữ" in job.errors[0]["message"]
+
+
+def test_a_row_for_a_removed_assignment_gives_it_back(cast, client_for, upload, run_jobs):
+    cast.assignment_b_only.delete()
+    client = client_for(cast.officer)
+    upload(client, cast.directive, sheet(("1.2", "Phòng Kinh tế", "Chủ trì", "31/03/2026")))
+    job = AssignmentImport.objects.latest("id")
+    run_jobs(client.post, reverse("directives:import_apply", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.state == ImportState.APPLIED
+    assert Assignment.objects.filter(pk=cast.assignment_b_only.pk).exists()
+
+
+def test_a_failure_is_shown_and_can_be_retried(cast, client_for, upload, run_jobs, monkeypatch):
+    from directives import imports
+
+    client = client_for(cast.officer)
+    upload(client, cast.directive, sheet(("1.2", "Thôn An", "Phối hợp", "30/06/2026")))
+    job = AssignmentImport.objects.latest("id")
+
+    def broken(job):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(imports, "_apply", broken)
+    run_jobs(client.post, reverse("directives:import_apply", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.state == ImportState.FAILED and "database went away" in job.error
+    page = client.get(reverse("directives:import_detail", args=[job.pk])).content.decode()
+    assert "Thử lại" in page
+    monkeypatch.undo()
+    run_jobs(client.post, reverse("directives:import_retry", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.state == ImportState.APPLIED
+    assert Assignment.objects.filter(task=cast.task_b_only, unit=cast.hamlet_a).exists()
