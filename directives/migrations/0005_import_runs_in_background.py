@@ -6,31 +6,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directives', '0004_assignment_updated_at_index'),
+        ("directives", "0004_assignment_updated_at_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assignmentimport',
-            name='applied_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người áp dụng'),
+            model_name="assignmentimport",
+            name="applied_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="người áp dụng",
+            ),
         ),
         migrations.AddField(
-            model_name='assignmentimport',
-            name='error',
-            field=models.TextField(blank=True, verbose_name='sự cố'),
+            model_name="assignmentimport",
+            name="error",
+            field=models.TextField(blank=True, verbose_name="sự cố"),
         ),
         migrations.AddField(
-            model_name='assignmentimport',
-            name='failed_step',
-            field=models.CharField(blank=True, max_length=10, verbose_name='bước gặp sự cố'),
+            model_name="assignmentimport",
+            name="failed_step",
+            field=models.CharField(blank=True, max_length=10, verbose_name="bước gặp sự cố"),
         ),
         migrations.AlterField(
-            model_name='assignmentimport',
-            name='state',
-            field=models.CharField(choices=[('queued', 'Đang kiểm tra'), ('checked', 'Đã kiểm tra, chưa áp dụng'), ('rejected', 'Có lỗi, không áp dụng'), ('applying', 'Đang áp dụng'), ('applied', 'Đã áp dụng'), ('failed', 'Gặp sự cố, có thể thử lại')], max_length=20, verbose_name='tình trạng'),
+            model_name="assignmentimport",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("queued", "Đang kiểm tra"),
+                    ("checked", "Đã kiểm tra, chưa áp dụng"),
+                    ("rejected", "Có lỗi, không áp dụng"),
+                    ("applying", "Đang áp dụng"),
+                    ("applied", "Đã áp dụng"),
+                    ("failed", "Gặp sự cố, có thể thử lại"),
+                ],
+                max_length=20,
+                verbose_name="tình trạng",
+            ),
         ),
     ]
