@@ -38,6 +38,7 @@ run: install ## Set up and start the portal (web, Celery worker, beat) on http:/
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py load_demo_commune
+	@test -f var/signing/demo-cert.pem || $(BIN)/python manage.py create_demo_certificate
 	@echo ""
 	@echo "  Cổng theo dõi nhiệm vụ xã Sơn Mai: http://127.0.0.1:8000  (Ctrl+C để dừng)"
 	@echo ""

@@ -22,4 +22,11 @@ def waiting_work(request: HttpRequest) -> dict[str, object]:
         counts["pending_extensions"] = (
             access.visible_extensions(user).filter(state=ExtensionState.PENDING).count()
         )
+    if policy.has_capability(user, policy.Capability.APPROVE_REPORTS):
+        from reports.choices import ReportState
+        from reports.models import Report
+
+        counts["pending_reports"] = Report.objects.filter(
+            organisation_id=user.organisation_id, state=ReportState.SUBMITTED
+        ).count()
     return counts

@@ -21,6 +21,9 @@ class NotificationKind(models.TextChoices):
     EXTENSION_REQUESTED = "extension_requested", _("Đề nghị gia hạn")
     EXTENSION_DECIDED = "extension_decided", _("Kết quả đề nghị gia hạn")
     CONCERN_ANSWERED = "concern_answered", _("Khó khăn, kiến nghị được trả lời")
+    REPORT_SUBMITTED = "report_submitted", _("Báo cáo trình phê duyệt")
+    REPORT_RETURNED = "report_returned", _("Báo cáo bị trả lại")
+    REPORT_APPROVED = "report_approved", _("Báo cáo đã được phê duyệt")
 
 
 #: Kinds the reminder policy creates for one assignment (a ``Reminder`` row each).

@@ -48,3 +48,63 @@ BUCKET_TINTS = {
     Bucket.NOT_STARTED: "#e2e3e5",
     Bucket.ONGOING: "#e2d9f3",
 }
+
+
+class ReportKind(models.TextChoices):
+    """How often a report is due; ad hoc reports answer a request from the province."""
+
+    MONTHLY = "monthly", _("Hằng tháng")
+    QUARTERLY = "quarterly", _("Hằng quý")
+    HALF_YEARLY = "half_yearly", _("6 tháng")
+    YEARLY = "yearly", _("Hằng năm")
+    AD_HOC = "ad_hoc", _("Đột xuất")
+
+
+#: The periodic kinds, in the order the configuration page lists them.
+PERIODIC_KINDS = (
+    ReportKind.MONTHLY,
+    ReportKind.QUARTERLY,
+    ReportKind.HALF_YEARLY,
+    ReportKind.YEARLY,
+)
+
+
+class ReportState(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    SUBMITTED = "submitted", _("Chờ lãnh đạo phê duyệt")
+    RETURNED = "returned", _("Lãnh đạo trả lại để sửa")
+    APPROVED = "approved", _("Đã phê duyệt")
+
+
+#: States in which the monitoring office may still edit the report.
+EDITABLE_STATES = frozenset({ReportState.DRAFT, ReportState.RETURNED})
+
+
+class GenerationState(models.TextChoices):
+    """The final PDF of an approved report, produced by a Celery worker."""
+
+    NONE = "", _("Chưa tạo")
+    PENDING = "pending", _("Đang chờ tạo tệp")
+    RUNNING = "running", _("Đang tạo tệp")
+    DONE = "done", _("Đã tạo tệp")
+    FAILED = "failed", _("Tạo tệp gặp sự cố")
+
+
+class DispatchMethod(models.TextChoices):
+    EDOC = "edoc", _("Hệ thống quản lý văn bản và điều hành (gói edXML)")
+    EMAIL = "email", _("Thư điện tử công vụ")
+    POST = "post", _("Bưu điện")
+    HAND = "hand", _("Gửi trực tiếp")
+
+
+class ReportEventKind(models.TextChoices):
+    CREATED = "created", _("Lập dự thảo")
+    EDITED = "edited", _("Sửa nội dung")
+    SUBMITTED = "submitted", _("Trình lãnh đạo")
+    RETURNED = "returned", _("Trả lại để sửa")
+    APPROVED = "approved", _("Phê duyệt, cấp số")
+    GENERATED = "generated", _("Tạo tệp PDF đã ký số")
+    GENERATION_FAILED = "generation_failed", _("Tạo tệp gặp sự cố")
+    GENERATION_RETRIED = "generation_retried", _("Tạo lại tệp")
+    DISPATCHED = "dispatched", _("Ghi nhận gửi đi")
+    CORRECTED = "corrected", _("Lập bản thay thế")

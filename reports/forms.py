@@ -1,9 +1,17 @@
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from directives.forms import DATE_INPUT_FORMATS, DateInput, NfcCharField, _crispy
+from directives.models import Directive
+from reports.choices import DispatchMethod
+from reports.models import AdHocRequest, ReportSchedule
 
 #: A PDF starts with "%PDF-" within its first 1024 bytes (ISO 32000-1, 7.5.2).
 PDF_MAGIC = b"%PDF-"
@@ -40,3 +48,246 @@ class VerifyPdfForm(forms.Form):
                 code="not_pdf",
             )
         return data
+
+
+# --- Report workflow ----------------------------------------------------------------------------
+TEXT_MAX = 10_000
+
+
+def _text(
+    label: str, *, required: bool = False, rows: int = 4, help_text: str = ""
+) -> NfcCharField:
+    return NfcCharField(
+        label=label,
+        required=required,
+        max_length=TEXT_MAX,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+class ReportCreateForm(forms.Form):
+    """Open a draft: which directive, and which period (or which ad hoc request)."""
+
+    directive = forms.ModelChoiceField(
+        label=_("Văn bản được báo cáo"),
+        queryset=Directive.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": _("Chọn một văn bản trong danh sách.")},
+    )
+    period = forms.ChoiceField(
+        label=_("Kỳ báo cáo"),
+        error_messages={
+            "invalid_choice": _("Chọn một kỳ báo cáo trong danh sách."),
+            "required": _("Chọn kỳ báo cáo."),
+        },
+    )
+
+    def __init__(
+        self, *args: object, organisation: object, periods: list, requests: list, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["directive"].queryset = Directive.objects.filter(
+            organisation=organisation, issuing_body=organisation
+        ).order_by("-issued_on", "-pk")
+        choices = [
+            (f"{p.schedule.kind}:{p.key}", f"{p.schedule.get_kind_display()} – {p.label}")
+            for p in periods
+        ]
+        choices += [
+            (f"adhoc:{r.pk}", _("Đột xuất – %(reference)s") % {"reference": r.reference})
+            for r in requests
+        ]
+        self.fields["period"].choices = choices
+        self.helper = _crispy()
+
+
+class ReportNarrativeForm(forms.Form):
+    """The parts of the report the office writes; the figures come from the data."""
+
+    leadership = _text(
+        _("Công tác lãnh đạo, chỉ đạo, quán triệt, tuyên truyền"),
+        rows=5,
+        help_text=_("Mỗi đoạn một dòng. Đã gợi ý từ dữ liệu trong kỳ; sửa cho phù hợp."),
+    )
+    results_note = _text(
+        _("Nhận xét chung về kết quả thực hiện"),
+        rows=3,
+        help_text=_("Không bắt buộc. In sau bảng phân loại kết quả thực hiện nhiệm vụ."),
+    )
+    next_tasks = _text(
+        _("Nhiệm vụ trọng tâm kỳ tới"),
+        rows=5,
+        help_text=_("Mỗi nhiệm vụ một dòng."),
+    )
+    distribution = _text(
+        _("Nơi nhận"),
+        required=True,
+        rows=3,
+        help_text=_("Mỗi nơi một dòng; dòng cuối thường là “Lưu: VT, VHXH”."),
+    )
+    seen_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: object, report: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.report = report
+        self.questions = report.ad_hoc_request.question_list if report.ad_hoc_request else []
+        answers = list(report.answers or [])
+        for index, question in enumerate(self.questions):
+            self.fields[f"answer_{index}"] = _text(
+                _("Trả lời nội dung %(number)s: %(question)s")
+                % {"number": index + 1, "question": question},
+                rows=4,
+            )
+            if not self.is_bound:
+                self.initial[f"answer_{index}"] = answers[index] if index < len(answers) else ""
+        self.fields["distribution"].error_messages["required"] = _("Ghi ít nhất một nơi nhận.")
+        self.helper = _crispy()
+
+    def values(self) -> dict[str, object]:
+        data = self.cleaned_data
+        return {
+            "leadership": data["leadership"],
+            "results_note": data["results_note"],
+            "next_tasks": data["next_tasks"],
+            "distribution": data["distribution"],
+            "answers": [data.get(f"answer_{i}", "") for i in range(len(self.questions))],
+        }
+
+
+class ReportReturnForm(forms.Form):
+    comment = _text(_("Ý kiến chỉ đạo sửa"), required=True, rows=4)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].error_messages["required"] = _(
+            "Ghi ý kiến để Phòng Văn hóa - Xã hội biết cần sửa gì."
+        )
+        self.helper = _crispy()
+
+
+class ReportApproveForm(forms.Form):
+    """Approving is signing: the leader types their password again."""
+
+    password = forms.CharField(
+        label=_("Mật khẩu của bạn"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Nhập lại mật khẩu để xác nhận bạn là người ký."),
+        error_messages={"required": _("Nhập mật khẩu để phê duyệt.")},
+    )
+
+    def __init__(self, *args: object, user: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.helper = _crispy()
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Mật khẩu không đúng."), code="wrong_password")
+        return password
+
+
+class DispatchForm(forms.Form):
+    sent_on = forms.DateField(
+        label=_("Ngày gửi"),
+        input_formats=DATE_INPUT_FORMATS,
+        widget=DateInput(),
+        error_messages={"required": _("Ghi ngày gửi."), "invalid": _("Ngày không hợp lệ.")},
+    )
+    sent_time = forms.TimeField(
+        label=_("Giờ gửi"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": _("Giờ không hợp lệ (ví dụ 14:30).")},
+    )
+    method = forms.ChoiceField(
+        label=_("Hình thức gửi"),
+        choices=DispatchMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Chọn hình thức gửi.")},
+    )
+    reference = NfcCharField(label=_("Số, mã gửi"), required=False, max_length=120)
+    note = _text(_("Ghi chú"), rows=2)
+
+    def __init__(self, *args: object, report: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.report = report
+        self.helper = _crispy()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        day = data.get("sent_on")
+        if day is None:
+            return data
+        moment = datetime.datetime.combine(
+            day,
+            data.get("sent_time") or datetime.time(0, 0),
+            tzinfo=timezone.get_current_timezone(),
+        )
+        if day > timezone.localdate():
+            self.add_error("sent_on", _("Ngày gửi không thể ở tương lai."))
+        elif self.report.issued_on and day < self.report.issued_on:
+            self.add_error("sent_on", _("Ngày gửi không thể trước ngày ban hành báo cáo."))
+        data["sent_at"] = moment
+        return data
+
+
+class AdHocRequestForm(forms.ModelForm):
+    class Meta:
+        model = AdHocRequest
+        fields = [
+            "reference",
+            "requested_by",
+            "received_on",
+            "due_date",
+            "data_from",
+            "data_to",
+            "questions",
+        ]
+        widgets = {
+            "received_on": DateInput(),
+            "due_date": DateInput(),
+            "data_from": DateInput(),
+            "data_to": DateInput(),
+            "questions": forms.Textarea(attrs={"rows": 4}),
+        }
+        field_classes = {
+            "reference": NfcCharField,
+            "requested_by": NfcCharField,
+            "questions": NfcCharField,
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("received_on", "due_date", "data_from", "data_to"):
+            self.fields[name].input_formats = DATE_INPUT_FORMATS
+            self.fields[name].error_messages.update(
+                {"required": _("Ghi ngày."), "invalid": _("Ngày không hợp lệ.")}
+            )
+        self.fields["reference"].error_messages["required"] = _("Ghi số, ký hiệu văn bản yêu cầu.")
+        self.fields["questions"].error_messages["required"] = _(
+            "Ghi ít nhất một nội dung cần báo cáo."
+        )
+        self.fields["questions"].max_length = TEXT_MAX
+        self.helper = _crispy()
+
+
+class ScheduleForm(forms.ModelForm):
+    class Meta:
+        model = ReportSchedule
+        fields = ["is_active", "window_start_day", "due_day"]
+        widgets = {"is_active": forms.CheckboxInput(attrs={"class": "form-check-input"})}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("window_start_day", "due_day"):
+            self.fields[name].error_messages.update(
+                {
+                    "min_value": _("Chọn một ngày từ 1 đến 28."),
+                    "max_value": _("Chọn một ngày từ 1 đến 28."),
+                    "invalid": _("Ghi một số từ 1 đến 28."),
+                    "required": _("Ghi một số từ 1 đến 28."),
+                }
+            )

@@ -217,6 +217,17 @@ def render_report_html(snapshot: ReportSnapshot) -> str:
         )
 
 
+def screen_view(snapshot: ReportSnapshot) -> dict[str, Any]:
+    """What the report pages show of a snapshot: the same outline, charts and appendix the PDF
+    prints, for a responsive HTML preview (``templates/reports/_report_preview.html``)."""
+    return {
+        "snapshot": snapshot,
+        "outline": _outline_view(snapshot),
+        "closing": snapshot.closing_paragraphs,
+        "appendix": _appendix_view(snapshot),
+    }
+
+
 def _signature_box(document: Any) -> SignatureBox:
     for index, page in enumerate(document.pages):
         if SIGNATURE_ANCHOR in page.anchors:

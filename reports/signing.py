@@ -425,3 +425,23 @@ def verify_report_pdf(data: bytes) -> VerificationResult:
     if not found["is_commune_certificate"]:
         return VerificationResult(VerificationStatus.OTHER_SIGNER, **found)
     return VerificationResult(VerificationStatus.VALID, **found)
+
+
+def commune_credentials() -> SigningCredentials:
+    """The configured certificate; with ``DEBUG`` on and none configured, the demo one
+    (created in ``REPORT_SIGNING_DIR`` on first use)."""
+    if settings.REPORT_SIGNING_CERT and settings.REPORT_SIGNING_KEY:
+        return SigningCredentials.from_settings()
+    if not settings.DEBUG:
+        return SigningCredentials.from_settings()  # raises SigningNotConfigured
+    directory = Path(settings.REPORT_SIGNING_DIR)
+    cert, key = directory / "demo-cert.pem", directory / "demo-key.pem"
+    if cert.is_file() and key.is_file():
+        return SigningCredentials(cert, key)
+    return create_self_signed_certificate(
+        directory,
+        common_name="UBND xã Sơn Mai",
+        organisation="Ủy ban nhân dân xã Sơn Mai",
+        locality="Sơn Mai",
+        province="Quảng Ngãi",
+    )

@@ -27,6 +27,12 @@ app.conf.beat_schedule = {
         "schedule": crontab() if _pass_seconds == 60 else float(_pass_seconds),
         "options": {"expires": max(_pass_seconds - 1, 1)},
     },
+    # Approved reports whose PDF job was lost (broker down) or whose worker died.
+    "reports-resume-generation": {
+        "task": "reports.tasks.resume_report_generation",
+        "schedule": 120.0,
+        "options": {"expires": 110},
+    },
 }
 
 

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.utils import DatabaseError
 
 from directives.demo import load_demo_commune
-from reports import demo, samples
+from reports import demo, samples, services
 from reports.choices import ExportFormat
 from reports.docx_export import render_report_docx
 from reports.edxml import build_edxml
@@ -15,6 +15,7 @@ from reports.management.commands.create_demo_certificate import (
     DEMO_COMMON_NAME,
     DEMO_ORGANISATION,
 )
+from reports.models import Report
 from reports.rendering import render_report_pdf
 from reports.signing import SigningCredentials, create_self_signed_certificate, sign_report_pdf
 from reports.snapshot import ReportSnapshot
@@ -22,17 +23,22 @@ from reports.snapshot import ReportSnapshot
 
 class Command(BaseCommand):
     help = (
-        "Xuất báo cáo mẫu của xã Sơn Mai ra PDF (đã ký số), DOCX hoặc gói edXML. "
-        "Hiện chỉ có --demo; xuất báo cáo theo mã số (--report ID) sẽ có khi phân hệ báo cáo "
-        "định kỳ được hoàn thành."
+        "Xuất báo cáo ra PDF (đã ký số), DOCX hoặc gói edXML: báo cáo mẫu của xã Sơn Mai "
+        "(--demo) hoặc một báo cáo trên cổng (--report ID)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
+        which = parser.add_mutually_exclusive_group(required=True)
+        which.add_argument(
             "--demo",
             action="store_true",
-            required=True,
-            help="Báo cáo mẫu tháng 02/2026 từ dữ liệu xã Sơn Mai mẫu (bắt buộc ở giai đoạn này).",
+            help="Báo cáo mẫu tháng 02/2026 từ dữ liệu xã Sơn Mai mẫu, lập và phê duyệt tự động.",
+        )
+        which.add_argument(
+            "--report",
+            type=int,
+            metavar="ID",
+            help="Mã số báo cáo trên cổng (xem ở địa chỉ trang).",
         )
         parser.add_argument(
             "--format",
@@ -51,6 +57,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, format: str, out: Path, draft: bool, vice_chairman: bool, **options):
+        if options["report"] is not None:
+            content = self._existing(options["report"], format)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_bytes(content)
+            self.stdout.write(self.style.SUCCESS(f"Đã ghi {out} ({len(content)} byte)."))
+            self.stdout.write(f"SHA-256: {hashlib.sha256(content).hexdigest()}")
+            return
         if draft and format == ExportFormat.EDXML:
             raise CommandError(
                 "Gói edXML chỉ dành cho báo cáo đã phê duyệt, không xuất bản dự thảo."
@@ -120,4 +133,35 @@ class Command(BaseCommand):
             organisation=DEMO_ORGANISATION,
             locality="Sơn Mai",
             province="Quảng Ngãi",
+        )
+
+    def _existing(self, report_id: int, format: str) -> bytes:
+        """A report of the portal: the stored signed PDF once approved, else its draft."""
+        report = Report.objects.select_related("organisation").filter(pk=report_id).first()
+        if report is None:
+            raise CommandError(f"Không có báo cáo mã số {report_id}.")
+        snapshot = services.current_snapshot(report)
+        if format == ExportFormat.DOCX:
+            return render_report_docx(snapshot)
+        if report.has_pdf:
+            with report.pdf.open("rb") as handle:
+                signed = handle.read()
+        elif report.is_approved:
+            _content, signed, _pages = services.render_approved(report)
+        elif format == ExportFormat.EDXML:
+            raise CommandError("Gói edXML chỉ dành cho báo cáo đã phê duyệt.")
+        else:
+            return render_report_pdf(snapshot).content
+        if format == ExportFormat.PDF:
+            return signed
+        try:
+            sender, receiver = services.edxml_ids(report)
+        except services.ReportError as error:
+            raise CommandError(str(error)) from error
+        return build_edxml(
+            snapshot,
+            signed,
+            page_count=report.page_count or render_report_pdf(snapshot).page_count,
+            sender_organ_id=sender,
+            receiver_organ_id=receiver,
         )
