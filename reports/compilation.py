@@ -376,9 +376,9 @@ def default_narrative(report: Report) -> dict[str, str]:
     ).count()
     leadership = [
         _(
-            "Ủy ban nhân dân xã đã ban hành %(directive)s về việc %(subject)s, giao nhiệm vụ cụ thể "
-            "cho các phòng, đơn vị và Trưởng thôn; Phòng Văn hóa - Xã hội theo dõi, đôn đốc việc "
-            "thực hiện trên Cổng theo dõi nhiệm vụ của xã."
+            "Ủy ban nhân dân xã đã ban hành %(directive)s về việc %(subject)s, giao nhiệm vụ cụ "
+            "thể cho các phòng, đơn vị và Trưởng thôn; Phòng Văn hóa - Xã hội theo dõi, đôn đốc "
+            "việc thực hiện trên Cổng theo dõi nhiệm vụ của xã."
         )
         % {"directive": directive.title, "subject": directive.subject},
         _(

@@ -158,6 +158,9 @@ class ReportNumber(models.Model):
             models.UniqueConstraint(fields=["organisation", "year"], name="report_number_per_year")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.year}: {self.last_number}"
+
 
 class Report(models.Model):
     #: What an approved report may still change: the file and the record of sending it.
@@ -310,13 +313,6 @@ class Report(models.Model):
             return _("Báo cáo số %(code)s") % {"code": self.code}
         return _("Dự thảo báo cáo %(period)s") % {"period": self.period_label}
 
-    @classmethod
-    def from_db(cls, db, field_names, values):  # noqa: ANN001, ANN206 - Django's signature
-        instance = super().from_db(db, field_names, values)
-        instance._loaded_state = instance.state
-        instance._loaded_values = dict(zip(field_names, values, strict=True))
-        return instance
-
     def save(self, *args: object, **kwargs: object) -> None:
         """Refuse to change the content of a report that was approved when it was loaded."""
         if getattr(self, "_loaded_state", None) == ReportState.APPROVED:
@@ -336,6 +332,13 @@ class Report(models.Model):
         self._loaded_values = {
             field.attname: getattr(self, field.attname) for field in self._meta.concrete_fields
         }
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_state = instance.state
+        instance._loaded_values = dict(zip(field_names, values, strict=True))
+        return instance
 
     @property
     def code(self) -> str:
