@@ -126,7 +126,7 @@ class ReportNarrativeForm(forms.Form):
         rows=3,
         help_text=_("Mỗi nơi một dòng; dòng cuối thường là “Lưu: VT, VHXH”."),
     )
-    seen_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: object, report: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -234,6 +234,8 @@ class Report(models.Model):
     )
     answers = models.JSONField(_("trả lời nội dung yêu cầu"), default=list, blank=True)
     distribution = models.TextField(_("nơi nhận"), help_text=_("Mỗi nơi một dòng."))
+    #: Bumped by each save of the text: a form opened at an older revision is refused.
+    revision = models.PositiveIntegerField(default=0, editable=False)
     # Frozen when submitted (figures) and completed when approved (number, date, signer).
     snapshot = models.JSONField(_("nội dung đã chốt"), null=True, blank=True, editable=False)
     number = models.PositiveIntegerField(_("số"), null=True, blank=True, editable=False)

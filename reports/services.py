@@ -204,15 +204,14 @@ def _lock(report: Report) -> Report:
 
 @transaction.atomic
 def save_narrative(
-    report: Report, *, actor: object, values: dict[str, object], seen_at: datetime.datetime | None
+    report: Report, *, actor: object, values: dict[str, object], revision: int | None
 ) -> Report:
-    """Save the office's text; refuses when someone changed the report since ``seen_at``."""
+    """Save the office's text; refuses when someone saved it since the form was opened at
+    ``revision``."""
     locked = _lock(report)
     if locked.state not in EDITABLE_STATES:
         raise ReportError(_("Báo cáo đang chờ phê duyệt hoặc đã phê duyệt, không sửa được nữa."))
-    if seen_at is None or locked.updated_at.replace(microsecond=0) != seen_at.replace(
-        microsecond=0
-    ):
+    if revision != locked.revision:
         raise ReportConflict(
             _(
                 "Báo cáo vừa được người khác sửa. Nội dung bạn nhập vẫn còn dưới đây; hãy xem bản "
@@ -221,6 +220,7 @@ def save_narrative(
         )
     for field, value in values.items():
         setattr(locked, field, value)
+    locked.revision += 1
     locked.save()
     _event(locked, ReportEventKind.EDITED, actor)
     return locked

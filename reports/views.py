@@ -233,11 +233,16 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     report,
                     actor=request.user,
                     values=form.values(),
-                    seen_at=form.cleaned_data["seen_at"],
+                    revision=form.cleaned_data["revision"],
                 )
             except services.ReportError as error:
-                form.add_error(None, str(error))
                 report.refresh_from_db()
+                # Keep what they typed; a second save, after reading the message, wins.
+                data = request.POST.copy()
+                data["revision"] = report.revision
+                form = ReportNarrativeForm(data, report=report)
+                form.is_valid()
+                form.add_error(None, str(error))
             else:
                 if "submit" in request.POST:
                     return report_submit(request, pk)
@@ -251,7 +256,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 "results_note": report.results_note,
                 "next_tasks": report.next_tasks,
                 "distribution": report.distribution,
-                "seen_at": report.updated_at,
+                "revision": report.revision,
             },
         )
     return render(request, "reports/report_edit.html", {"report": report, "form": form})

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
+from tests.reports import reportkit as rk
+
 PEOPLE = [
     "anonymous",
     "hamlet_head_a",
@@ -162,6 +164,104 @@ CASES: list[Case] = [
         lambda c: reverse("reports:pdf_verify"),
         statuses(200),
         method="post",
+    ),
+    # --- reports to the province: the office drafts, leaders approve, the clerk sends ----------
+    Case(
+        "reports:report_list",
+        lambda c: reverse("reports:report_list"),
+        statuses(200, outsider=403, **dict.fromkeys(UNIT_PEOPLE, 403)),
+    ),
+    Case(
+        "reports:report_create",
+        lambda c: reverse("reports:report_create"),
+        statuses(403, officer=302),
+        method="post",
+        data=lambda c: {"directive": c.directive.pk, "period": f"monthly:{rk.current_key()}"},
+    ),
+    Case(
+        "reports:adhoc_create",
+        lambda c: reverse("reports:adhoc_create"),
+        statuses(403, officer=200),
+    ),
+    Case(
+        "reports:schedule_edit",
+        lambda c: reverse("reports:schedule_edit"),
+        statuses(403, officer=200),
+    ),
+    Case(
+        "reports:report_detail",
+        lambda c: reverse(
+            "reports:report_detail", args=[rk.cached(c, "draft", rk.draft_report).pk]
+        ),
+        statuses(200, outsider=404, **dict.fromkeys(UNIT_PEOPLE, 403)),
+    ),
+    Case(
+        "reports:report_edit",
+        lambda c: reverse("reports:report_edit", args=[rk.cached(c, "draft", rk.draft_report).pk]),
+        statuses(403, officer=200, outsider=404),
+    ),
+    Case(
+        "reports:report_submit",
+        lambda c: reverse(
+            "reports:report_submit", args=[rk.cached(c, "draft", rk.draft_report).pk]
+        ),
+        statuses(403, officer=302, outsider=404),
+        method="post",
+    ),
+    Case(
+        "reports:report_review",
+        lambda c: reverse(
+            "reports:report_review", args=[rk.cached(c, "submitted", rk.submitted_report).pk]
+        ),
+        statuses(403, chairman=200, vice_chairman=200, outsider=404),
+    ),
+    Case(
+        "reports:report_approve",
+        lambda c: reverse(
+            "reports:report_approve", args=[rk.cached(c, "submitted", rk.submitted_report).pk]
+        ),
+        statuses(403, chairman=302, vice_chairman=302, outsider=404),
+        method="post",
+        data={"password": "matkhau-thu"},
+    ),
+    Case(
+        "reports:report_return",
+        lambda c: reverse(
+            "reports:report_return", args=[rk.cached(c, "submitted", rk.submitted_report).pk]
+        ),
+        statuses(403, chairman=302, vice_chairman=302, outsider=404),
+        method="post",
+        data={"comment": "Bổ sung số liệu thôn."},
+    ),
+    Case(
+        "reports:report_retry",
+        lambda c: reverse(
+            "reports:report_retry", args=[rk.cached(c, "failed", rk.failed_report).pk]
+        ),
+        statuses(403, officer=302, clerk=302, outsider=404),
+        method="post",
+    ),
+    Case(
+        "reports:report_correct",
+        lambda c: reverse(
+            "reports:report_correct", args=[rk.cached(c, "approved", rk.approved_report).pk]
+        ),
+        statuses(403, officer=302, outsider=404),
+        method="post",
+    ),
+    Case(
+        "reports:report_dispatch",
+        lambda c: reverse(
+            "reports:report_dispatch", args=[rk.cached(c, "approved", rk.approved_report).pk]
+        ),
+        statuses(403, clerk=200, outsider=404),
+    ),
+    Case(
+        "reports:report_download",
+        lambda c: reverse(
+            "reports:report_download", args=[rk.cached(c, "draft", rk.draft_report).pk, "docx"]
+        ),
+        statuses(200, outsider=404, **dict.fromkeys(UNIT_PEOPLE, 403)),
     ),
     # --- dashboard and the office's follow-up ----------------------------------------------------
     Case("directives:dashboard", lambda c: reverse("directives:dashboard"), statuses(200)),

@@ -1,0 +1,233 @@
+"""The report pages as the office, the leaders and the clerk use them."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from reports.choices import ReportState
+from reports.models import AdHocRequest, Report, ReportSchedule
+from tests import factories as f
+from tests.reports import reportkit as rk
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_office_opens_a_draft_from_the_list(cast, client_for):
+    client = client_for(cast.officer)
+    page = client.get(reverse("reports:report_list"))
+    assert "Lập dự thảo từ dữ liệu" in page.content.decode()
+    response = client.post(
+        reverse("reports:report_create"),
+        {"directive": cast.directive.pk, "period": f"monthly:{rk.current_key()}"},
+    )
+    report = Report.objects.get()
+    assert response.url == reverse("reports:report_edit", args=[report.pk])
+
+
+def test_a_second_draft_for_the_same_period_is_refused_with_a_message(cast, client_for):
+    rk.draft_report(cast)
+    client = client_for(cast.officer)
+    response = client.post(
+        reverse("reports:report_create"),
+        {"directive": cast.directive.pk, "period": f"monthly:{rk.current_key()}"},
+        follow=True,
+    )
+    assert Report.objects.count() == 1
+    assert "Chọn một kỳ báo cáo trong danh sách." in response.content.decode()
+
+
+def test_editing_saves_the_text_and_bad_input_keeps_what_was_typed(cast, client_for):
+    report = rk.draft_report(cast)
+    client = client_for(cast.officer)
+    url = reverse("reports:report_edit", args=[report.pk])
+    too_long = {
+        "leadership": "x" * 10_001,
+        "results_note": "Nhận xét giữ lại",
+        "next_tasks": "",
+        "distribution": "Như trên\nLưu: VT, VHXH",
+        "revision": report.revision,
+    }
+    response = client.post(url, too_long)
+    assert response.status_code == 200
+    assert "Nội dung quá dài" in response.content.decode()
+    assert "Nhận xét giữ lại" in response.content.decode()
+    decomposed = "Nhận xét".replace("ậ", "a\u0323\u0302")
+    ok = too_long | {"leadership": "Đã quán triệt.", "results_note": decomposed}
+    assert client.post(url, ok).status_code == 302
+    report.refresh_from_db()
+    assert report.leadership == "Đã quán triệt."
+    assert report.results_note == "Nhận xét"  # stored as NFC
+
+
+def test_a_stale_edit_is_refused_and_keeps_the_text(cast, client_for):
+    report = rk.draft_report(cast)
+    client = client_for(cast.officer)
+    url = reverse("reports:report_edit", args=[report.pk])
+    form = {"leadership": "Bản của tôi", "distribution": "Như trên", "revision": report.revision}
+    assert client.post(url, form).status_code == 302
+    response = client.post(url, form | {"leadership": "Bản cũ hơn"})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "vừa được người khác sửa" in content and "Bản cũ hơn" in content
+    report.refresh_from_db()
+    assert report.leadership == "Bản của tôi"
+    # Having read the message, saving again keeps their text.
+    assert client.post(url, response.context["form"].data).status_code == 302
+
+
+def test_save_and_submit_in_one_click(cast, client_for):
+    report = rk.draft_report(cast)
+    client = client_for(cast.officer)
+    client.post(
+        reverse("reports:report_edit", args=[report.pk]),
+        {"leadership": "A", "distribution": "Như trên", "revision": 0, "submit": "1"},
+    )
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED
+
+
+def test_a_wrong_password_does_not_approve(cast, client_for):
+    report = rk.submitted_report(cast)
+    client = client_for(cast.chairman)
+    response = client.post(
+        reverse("reports:report_approve", args=[report.pk]), {"password": "sai-mat-khau"}
+    )
+    assert response.status_code == 400
+    assert "Mật khẩu không đúng." in response.content.decode()
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED and report.number is None
+
+
+def test_the_right_password_approves(cast, client_for):
+    report = rk.submitted_report(cast)
+    client = client_for(cast.chairman)
+    response = client.post(
+        reverse("reports:report_approve", args=[report.pk]), {"password": "matkhau-thu"}
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.state == ReportState.APPROVED and report.code == "01/BC-UBND"
+    page = client.get(reverse("reports:report_detail", args=[report.pk])).content.decode()
+    assert "Báo cáo số 01/BC-UBND" in page and 'http-equiv="refresh"' in page
+
+
+def test_returning_needs_a_comment(cast, client_for):
+    report = rk.submitted_report(cast)
+    client = client_for(cast.vice_chairman)
+    response = client.post(reverse("reports:report_return", args=[report.pk]), {"comment": " "})
+    assert response.status_code == 400
+    assert "Ghi ý kiến" in response.content.decode()
+
+
+def test_the_clerk_cannot_record_a_dispatch_in_the_future(cast, client_for):
+    report = rk.approved_report(cast)
+    client = client_for(cast.clerk)
+    url = reverse("reports:report_dispatch", args=[report.pk])
+    tomorrow = report.issued_on + datetime.timedelta(days=1)
+    response = client.post(
+        url, {"sent_on": tomorrow.isoformat(), "method": "post", "reference": "BĐ-1"}
+    )
+    assert "Ngày gửi không thể ở tương lai." in response.content.decode()
+    assert 'value="BĐ-1"' in response.content.decode()
+    response = client.post(
+        url, {"sent_on": report.issued_on.isoformat(), "sent_time": "14:30", "method": "post"}
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.dispatch_method == "post"
+
+
+def test_an_ad_hoc_request_opens_its_draft(cast, client_for):
+    client = client_for(cast.officer)
+    data = {
+        "reference": "Công văn số 99/SNV-XDCQ",
+        "requested_by": "Sở Nội vụ tỉnh Quảng Ngãi",
+        "received_on": "2026-11-20",
+        "due_date": "2026-11-10",
+        "data_from": "2026-11-30",
+        "data_to": "2026-07-01",
+        "questions": "Số thôn đã sắp xếp",
+    }
+    response = client.post(reverse("reports:adhoc_create"), data)
+    content = response.content.decode()
+    assert "Hạn gửi không thể trước ngày nhận yêu cầu." in content
+    assert "Ngày cuối của số liệu phải sau ngày đầu." in content
+    assert "Công văn số 99/SNV-XDCQ" in content
+    response = client.post(
+        reverse("reports:adhoc_create"),
+        data | {"due_date": "2026-11-30", "data_from": "2026-07-01", "data_to": "2026-11-30"},
+    )
+    report = Report.objects.get()
+    assert report.ad_hoc_request == AdHocRequest.objects.get()
+    assert response.url == reverse("reports:report_edit", args=[report.pk])
+    edit = client.get(response.url).content.decode()
+    assert "Trả lời nội dung 1: Số thôn đã sắp xếp" in edit
+
+
+def test_the_schedule_is_configurable(cast, client_for):
+    client = client_for(cast.officer)
+    url = reverse("reports:schedule_edit")
+    client.get(url)
+    data = {}
+    for schedule in ReportSchedule.objects.filter(organisation=cast.commune):
+        data |= {
+            f"{schedule.kind}-window_start_day": "15",
+            f"{schedule.kind}-due_day": "20",
+        }
+    data["quarterly-is_active"] = "on"
+    response = client.post(url, data | {"monthly-due_day": "31"})
+    assert "Chọn một ngày từ 1 đến 28." in response.content.decode()
+    assert client.post(url, data | {"quarterly-due_day": "5"}).status_code == 302
+    quarterly = ReportSchedule.objects.get(organisation=cast.commune, kind="quarterly")
+    assert quarterly.is_active and quarterly.due_day == 5
+    monthly = ReportSchedule.objects.get(organisation=cast.commune, kind="monthly")
+    assert not monthly.is_active
+
+
+def test_downloads(cast, client_for, commune_certificate, settings):
+    settings.EDXML_RECEIVER_ORGAN_ID = "000.00.00.X02"
+    cast.commune.edxml_organ_id = "000.00.00.X01"
+    cast.commune.save()
+    report = rk.approved_report(cast)
+    client = client_for(cast.clerk)
+    url = reverse("reports:report_download", args=[report.pk, "pdf"])
+    assert client.get(url).status_code == 302  # not generated yet
+    from reports import services
+
+    services.generate_report_pdf(report.pk)
+    pdf = client.get(url)
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf["Content-Disposition"] == 'attachment; filename="bao-cao-01-2026.pdf"'
+    edxml = client.get(reverse("reports:report_download", args=[report.pk, "edxml"]))
+    assert edxml.content.startswith(b"<?xml")
+    docx = client.get(reverse("reports:report_download", args=[report.pk, "docx"]))
+    assert docx.content[:2] == b"PK"
+    assert (
+        client.get(reverse("reports:report_download", args=[report.pk, "exe"])).status_code == 404
+    )
+
+
+def _grow(cast, units: int) -> None:
+    for index in range(units):
+        unit = f.HamletFactory(organisation=cast.commune, name=f"Thôn mới {index}")
+        f.AssignmentFactory(task=cast.task_shared, unit=unit)
+        f.AssignmentFactory(task=cast.task_b_only, unit=unit)
+
+
+def test_the_report_page_queries_do_not_grow_with_the_commune(
+    cast, client_for, django_assert_num_queries
+):
+    report = rk.draft_report(cast)
+    client = client_for(cast.officer)
+    url = reverse("reports:report_detail", args=[report.pk])
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    _grow(cast, 12)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url).status_code == 200
+    assert len(large) == len(small)
