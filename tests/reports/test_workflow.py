@@ -145,7 +145,7 @@ def test_a_stale_form_is_refused_rather_than_overwriting(cast):
     assert report.results_note == "A"
 
 
-# --- The signed PDF, in the background -------------------------------------------------------------
+# --- The signed PDF, in the background --------------------------------------------------------
 def test_approval_produces_a_signed_pdf_with_its_fingerprint(
     cast, commune_certificate, django_capture_on_commit_callbacks
 ):
