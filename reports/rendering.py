@@ -45,6 +45,8 @@ UNITS_PER_CHART = 24
 #: CSS pixels (1/96 in) to PDF points (1/72 in).
 PX_TO_PT = 0.75
 SIGNATURE_ANCHOR = "signature-space"
+#: The largest unit × task matrix the report page shows (the PDF and DOCX always have it).
+SCREEN_APPENDIX_CELLS = 1500
 
 
 class RenderingError(RuntimeError):
@@ -220,11 +222,15 @@ def render_report_html(snapshot: ReportSnapshot) -> str:
 def screen_view(snapshot: ReportSnapshot) -> dict[str, Any]:
     """What the report pages show of a snapshot: the same outline, charts and appendix the PDF
     prints, for a responsive HTML preview (``templates/reports/_report_preview.html``)."""
+    appendix = snapshot.appendix
+    cells = len(appendix.rows) * len(appendix.task_columns) if appendix else 0
     return {
         "snapshot": snapshot,
         "outline": _outline_view(snapshot),
         "closing": snapshot.closing_paragraphs,
-        "appendix": _appendix_view(snapshot),
+        # A province-sized matrix would weigh megabytes on a phone: the files carry it.
+        "appendix": _appendix_view(snapshot) if cells <= SCREEN_APPENDIX_CELLS else None,
+        "appendix_in_files_only": cells > SCREEN_APPENDIX_CELLS,
     }
 
 
