@@ -145,6 +145,7 @@ def test_a_report_is_drafted_approved_signed_and_sent(demo, commune_certificate,
     clerk.get_by_role("link", name="Ghi nhận đã gửi").click()
     clerk.wait_for_url(f"**/bao-cao/{report.pk}/gui/")
     assert_fits_phone(clerk)
+    screenshot(clerk, "report-dispatch")
     clerk.locator("main form").get_by_role("button", name="Ghi nhận").click()
     clerk.wait_for_url(f"**/bao-cao/{report.pk}/")
     expect(clerk.locator("section dl")).to_contain_text("Đã gửi")
@@ -157,3 +158,4 @@ def test_a_report_is_drafted_approved_signed_and_sent(demo, commune_certificate,
     hamlet_head = new_phone("truongthon1")
     response = hamlet_head.goto(f"/bao-cao/{report.pk}/")
     assert response.status == 403
+    screenshot(hamlet_head, "report-forbidden")
