@@ -381,18 +381,7 @@ def default_narrative(report: Report) -> dict[str, str]:
             "việc thực hiện trên Cổng theo dõi nhiệm vụ của xã."
         )
         % {"directive": directive.title, "subject": directive.subject},
-        _(
-            "Trong kỳ, %(units)s đơn vị đã gửi %(updates)s lượt cập nhật tiến độ; Phòng Văn hóa - "
-            "Xã hội đã đôn đốc %(urged)s lượt (%(urged_units)s đơn vị) và yêu cầu giải trình "
-            "%(explained)s trường hợp chậm tiến độ."
-        )
-        % {
-            "units": updates["units"],
-            "updates": updates["total"],
-            "urged": urged["total"],
-            "urged_units": urged["units"],
-            "explained": explained,
-        },
+        _activity(updates, urged, explained),
     ]
     next_tasks = _next_tasks(report)
     return {
@@ -400,6 +389,26 @@ def default_narrative(report: Report) -> dict[str, str]:
         "next_tasks": "\n".join(next_tasks),
         "distribution": "\n".join(DEFAULT_DISTRIBUTION),
     }
+
+
+def _activity(updates: dict, urged: dict, explained: int) -> str:
+    """What happened on the portal in the window, without sentences about nothing."""
+    if updates["total"]:
+        text = _(
+            "Trong kỳ, %(units)s đơn vị đã gửi %(updates)s lượt cập nhật tiến độ trên cổng."
+        ) % {"units": updates["units"], "updates": updates["total"]}
+    else:
+        text = _("Trong kỳ, chưa có đơn vị nào gửi cập nhật tiến độ trên cổng.")
+    if urged["total"]:
+        text += " " + _("Phòng Văn hóa - Xã hội đã đôn đốc %(urged)s lượt (%(units)s đơn vị).") % {
+            "urged": urged["total"],
+            "units": urged["units"],
+        }
+    if explained:
+        text += " " + _("Đã yêu cầu giải trình %(count)s trường hợp chậm tiến độ.") % {
+            "count": explained
+        }
+    return text
 
 
 def _next_tasks(report: Report) -> list[str]:
@@ -417,8 +426,17 @@ def _next_tasks(report: Report) -> list[str]:
     lines = []
     for (citation, title), group in sorted(due.items()):
         latest = max(a.due_date for a in group)
+        if latest < report.data_to:
+            template = _(
+                "Khẩn trương hoàn thành %(title)s (nhiệm vụ %(citation)s, %(units)s đơn vị, đã "
+                "quá hạn %(date)s)"
+            )
+        else:
+            template = _(
+                "Hoàn thành %(title)s (nhiệm vụ %(citation)s, %(units)s đơn vị, hạn %(date)s)"
+            )
         lines.append(
-            _("Hoàn thành %(title)s (nhiệm vụ %(citation)s, %(units)s đơn vị, hạn %(date)s)")
+            template
             % {
                 "title": _lower_first(title),
                 "citation": citation,

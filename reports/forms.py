@@ -107,7 +107,7 @@ class ReportNarrativeForm(forms.Form):
 
     leadership = _text(
         _("Công tác lãnh đạo, chỉ đạo, quán triệt, tuyên truyền"),
-        rows=5,
+        rows=9,
         help_text=_("Mỗi đoạn một dòng. Đã gợi ý từ dữ liệu trong kỳ; sửa cho phù hợp."),
     )
     results_note = _text(
@@ -117,7 +117,7 @@ class ReportNarrativeForm(forms.Form):
     )
     next_tasks = _text(
         _("Nhiệm vụ trọng tâm kỳ tới"),
-        rows=5,
+        rows=9,
         help_text=_("Mỗi nhiệm vụ một dòng."),
     )
     distribution = _text(

@@ -315,8 +315,7 @@ def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Đã phê duyệt Báo cáo số %(code)s; tệp PDF đã ký số đang được tạo.")
-            % {"code": report.code},
+            _("Đã phê duyệt và cấp số %(code)s.") % {"code": report.code},
         )
     return redirect("reports:report_detail", pk=report.pk)
 

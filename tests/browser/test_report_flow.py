@@ -66,7 +66,13 @@ def new_phone(browser, live_server):
 
 def assert_fits_phone(page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{page.url} is {width}px wide"
+    culprits = page.evaluate(
+        """[...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > 361)
+            .slice(0, 5)
+            .map(e => `${e.tagName}.${e.className}`)"""
+    )
+    assert width <= PHONE["width"], f"{page.url} is {width}px wide: {culprits}"
 
 
 def test_a_report_is_drafted_approved_signed_and_sent(demo, commune_certificate, phone, new_phone):
