@@ -62,3 +62,26 @@ def get_ad_hoc_request_for(user: object, pk: int) -> AdHocRequest:
 
 def can(user: object, capability: Capability) -> bool:
     return has_capability(user, capability)
+
+
+def reports_waiting_for(user: object) -> list[Report]:
+    """The reports waiting for ``user``'s step: approval for leaders, drafts and returned ones
+    for the monitoring office, sending for the clerk (shown on the home page)."""
+    from django.db.models import Q
+
+    from reports.choices import EDITABLE_STATES, ReportState
+
+    wanted = Q(pk__in=[])
+    if has_capability(user, Capability.APPROVE_REPORTS):
+        wanted |= Q(state=ReportState.SUBMITTED)
+    if has_capability(user, Capability.DRAFT_REPORTS):
+        wanted |= Q(state__in=EDITABLE_STATES)
+    if has_capability(user, Capability.RECORD_DISPATCH):
+        wanted |= Q(state=ReportState.APPROVED, dispatched_at__isnull=True)
+    if not sees_whole_organisation(user):
+        return []
+    return list(
+        Report.objects.filter(wanted, organisation_id=user.organisation_id)
+        .select_related("directive")
+        .order_by("due_date", "pk")[:10]
+    )

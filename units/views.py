@@ -6,6 +6,7 @@ from django.utils import timezone
 from directives import access as directive_access
 from directives.choices import BUCKET_ORDER
 from directives.services.summaries import bucket_counts_by_directive
+from reports.access import reports_waiting_for
 from units import access
 
 
@@ -41,5 +42,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "overview": overview,
             "today": today,
             "can_manage": access.has_capability(user, access.Capability.MANAGE_DIRECTIVES),
+            "waiting_reports": reports_waiting_for(user),
         },
     )

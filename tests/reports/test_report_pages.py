@@ -231,3 +231,15 @@ def test_the_report_page_queries_do_not_grow_with_the_commune(
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
     assert len(large) == len(small)
+
+
+def test_the_home_page_shows_each_person_the_reports_waiting_for_them(cast, client_for):
+    submitted = rk.submitted_report(cast)
+    approved = rk.approved_report(cast, period_key="2026-01")
+    home = reverse("home")
+    chairman = client_for(cast.chairman).get(home).content.decode()
+    assert reverse("reports:report_detail", args=[submitted.pk]) in chairman
+    assert reverse("reports:report_detail", args=[approved.pk]) not in chairman
+    clerk = client_for(cast.clerk).get(home).content.decode()
+    assert "Đã phê duyệt, chưa gửi" in clerk and approved.code in clerk
+    assert reverse("reports:report_detail", args=[submitted.pk]) not in clerk
