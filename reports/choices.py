@@ -74,6 +74,7 @@ class ReportState(models.TextChoices):
     SUBMITTED = "submitted", _("Chờ lãnh đạo phê duyệt")
     RETURNED = "returned", _("Lãnh đạo trả lại để sửa")
     APPROVED = "approved", _("Đã phê duyệt")
+    DISCARDED = "discarded", _("Đã hủy dự thảo")
 
 
 #: States in which the monitoring office may still edit the report.
@@ -108,3 +109,4 @@ class ReportEventKind(models.TextChoices):
     GENERATION_RETRIED = "generation_retried", _("Tạo lại tệp")
     DISPATCHED = "dispatched", _("Ghi nhận gửi đi")
     CORRECTED = "corrected", _("Lập bản thay thế")
+    DISCARDED = "discarded", _("Hủy dự thảo")

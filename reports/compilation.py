@@ -17,7 +17,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from directives.choices import Bucket, ConcernKind, ConcernStatus, ReviewState
+from directives.choices import AssignmentStatus, Bucket, ConcernKind, ConcernStatus, ReviewState
 from directives.models import (
     Assignment,
     Concern,
@@ -60,11 +60,25 @@ def _window(report: Report) -> tuple[datetime.datetime, datetime.datetime]:
 
 
 def _assignments(report: Report) -> list[Assignment]:
-    return [
-        a
-        for a in assemble.directive_assignments(report.directive)
-        if a.assigned_on <= report.data_to
-    ]
+    """The directive's assignments as they stood on the window's last day.
+
+    A report compiled a few days after its window must not count work finished after it: that
+    belongs to the next period. The copies are changed in memory only, never saved.
+    """
+    as_of = report.data_to
+    assignments = []
+    for assignment in assemble.directive_assignments(report.directive):
+        if assignment.assigned_on > as_of:
+            continue
+        if assignment.completed_on and assignment.completed_on > as_of:
+            assignment.completed_on = None
+            assignment.status = AssignmentStatus.IN_PROGRESS
+        if assignment.started_on and assignment.started_on > as_of:
+            assignment.started_on = None
+            if assignment.status != AssignmentStatus.DONE:
+                assignment.status = AssignmentStatus.NOT_STARTED
+        assignments.append(assignment)
+    return assignments
 
 
 def indicator_totals(report: Report) -> list[Indicator]:
@@ -110,12 +124,15 @@ def issues(report: Report) -> list[Issue]:
             assignment__task__section__directive=report.directive, created_at__lt=end
         )
         .filter(
-            Q(status=ConcernStatus.OPEN)
+            # Still waiting for an answer (here or from the province) at the window's end.
+            Q(status__in=[ConcernStatus.OPEN, ConcernStatus.ESCALATED])
             | Q(answered_at__gte=start)
             | Q(escalated_at__gte=start)
             | Q(resolved_at__gte=start)
             | Q(created_at__gte=start)
         )
+        # A difficulty from an update the office returned is not the unit's word any more.
+        .exclude(update__review_state=ReviewState.RETURNED)
         .select_related("assignment__unit")
         .order_by("kind", "assignment__unit__position", "assignment__unit__name", "created_at")
     )
@@ -228,13 +245,24 @@ def _introduction(report: Report, period: Period) -> tuple[str, ...]:
             "place": organisation.place_name,
             "window": period.window_text,
         }
+    elif provincial is None:
+        opening = _(
+            "Thực hiện %(directive)s về việc %(subject)s, Ủy ban nhân dân xã %(place)s báo cáo "
+            "kết quả triển khai thực hiện %(period)s (số liệu tính %(window)s) như sau:"
+        ) % {
+            "directive": directive.title,
+            "subject": directive.subject,
+            "place": organisation.place_name,
+            "period": period.label,
+            "window": period.window_text,
+        }
     else:
         opening = _(
             "Thực hiện %(provincial)s; %(directive)s về việc %(subject)s, Ủy ban nhân dân xã "
             "%(place)s báo cáo kết quả triển khai thực hiện %(period)s (số liệu tính %(window)s) "
             "như sau:"
         ) % {
-            "provincial": provincial.title if provincial else directive.title,
+            "provincial": provincial.title,
             "directive": directive.title,
             "subject": directive.subject,
             "place": organisation.place_name,
@@ -313,11 +341,14 @@ def compile_snapshot(
     if answers is not None:
         body = (answers, *body)
     conclusion = (directive.basis_chain() or [directive])[0]
+    recipients = (PROVINCE_VIA_HOME_AFFAIRS,)
     if report.is_ad_hoc:
+        # An ad hoc report answers whoever asked for it.
+        requester = report.ad_hoc_request.requested_by.strip() or PROVINCE_VIA_HOME_AFFAIRS
+        recipients = (requester,)
         closing = _(
             "Trên đây là báo cáo đột xuất tình hình triển khai thực hiện %(conclusion)s của Ủy ban "
-            "nhân dân xã %(place)s, kính báo cáo Ủy ban nhân dân tỉnh Quảng Ngãi (qua Sở Nội vụ) "
-            "theo dõi, chỉ đạo."
+            "nhân dân xã %(place)s, kính báo cáo %(recipient)s theo dõi, chỉ đạo."
         )
     else:
         closing = _(
@@ -329,11 +360,17 @@ def compile_snapshot(
         "conclusion": f"{conclusion.get_document_type_display()} số {conclusion.code}",
         "period": period.label,
         "place": organisation.place_name,
+        "recipient": recipients[0],
     }
-    subject = _("Kết quả triển khai thực hiện %(conclusion)s (%(period)s)") % {
-        "conclusion": conclusion.title,
-        "period": period.label,
-    }
+    if report.is_ad_hoc:
+        subject = _("Tình hình triển khai thực hiện %(conclusion)s") % {
+            "conclusion": conclusion.title
+        }
+    else:
+        subject = _("Kết quả triển khai thực hiện %(conclusion)s (%(period)s)") % {
+            "conclusion": conclusion.title,
+            "period": period.label,
+        }
     return ReportSnapshot(
         organisation=OrganisationInfo.from_organisation(organisation),
         number=number,
@@ -342,7 +379,7 @@ def compile_snapshot(
         year=issued_on.year if issued_on else report.year,
         subject=subject,
         period=period,
-        recipients=(PROVINCE_VIA_HOME_AFFAIRS,),
+        recipients=recipients,
         source_directive=DirectiveReference(
             code=directive.code, title=directive.title, subject=directive.subject
         ),

@@ -176,6 +176,7 @@ class ReportApproveForm(forms.Form):
         help_text=_("Nhập lại mật khẩu để xác nhận bạn là người ký."),
         error_messages={"required": _("Nhập mật khẩu để phê duyệt.")},
     )
+    submission = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: object, user: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -228,6 +229,8 @@ class DispatchForm(forms.Form):
         )
         if day > timezone.localdate():
             self.add_error("sent_on", _("Ngày gửi không thể ở tương lai."))
+        elif moment > timezone.now():
+            self.add_error("sent_time", _("Giờ gửi không thể ở tương lai."))
         elif self.report.issued_on and day < self.report.issued_on:
             self.add_error("sent_on", _("Ngày gửi không thể trước ngày ban hành báo cáo."))
         data["sent_at"] = moment

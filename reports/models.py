@@ -56,7 +56,7 @@ class ReportSchedule(models.Model):
         ),
     )
     due_day = models.PositiveSmallIntegerField(
-        _("hạn gửi: trước ngày"),
+        _("hạn gửi: chậm nhất ngày"),
         default=20,
         validators=[MinValueValidator(1), MaxValueValidator(28)],
         help_text=_("Ngày trong tháng cuối kỳ (hoặc tháng sau nếu số liệu chưa chốt)."),
@@ -136,6 +136,17 @@ class AdHocRequest(models.Model):
             errors["data_to"] = _("Ngày cuối của số liệu phải sau ngày đầu.")
         if self.received_on and self.due_date and self.due_date < self.received_on:
             errors["due_date"] = _("Hạn gửi không thể trước ngày nhận yêu cầu.")
+        for name in ("received_on", "due_date", "data_from", "data_to"):
+            value = getattr(self, name)
+            if value and not 2000 <= value.year <= 2100:
+                errors.setdefault(name, _("Ngày phải trong khoảng năm 2000 đến 2100."))
+        if (
+            self.data_from
+            and self.data_to
+            and "data_to" not in errors
+            and (self.data_to - self.data_from).days > 3 * 366
+        ):
+            errors["data_to"] = _("Khoảng số liệu dài quá 3 năm; kiểm tra lại ngày.")
         if errors:
             raise ValidationError(errors)
 
@@ -209,13 +220,13 @@ class Report(models.Model):
     data_to = models.DateField(_("số liệu đến ngày"))
     due_date = models.DateField(_("hạn gửi"))
     version = models.PositiveSmallIntegerField(_("lần"), default=1)
-    replaces = models.OneToOneField(
+    replaces = models.ForeignKey(
         "self",
         verbose_name=_("thay thế báo cáo"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="replaced_by",
+        related_name="corrections",
     )
     state = models.CharField(
         _("tình trạng"), max_length=20, choices=ReportState.choices, default=ReportState.DRAFT
@@ -356,6 +367,14 @@ class Report(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.state == ReportState.APPROVED
+
+    @property
+    def is_live(self) -> bool:
+        return self.state != ReportState.DISCARDED
+
+    def live_correction(self) -> Report | None:
+        """The correction drafted or approved to replace this report, if any."""
+        return self.corrections.exclude(state=ReportState.DISCARDED).order_by("-pk").first()
 
     @property
     def is_ad_hoc(self) -> bool:

@@ -100,8 +100,11 @@ def due_periods(
             )
     reports = {}
     if directive is not None:
-        for report in Report.objects.filter(
-            directive=directive, ad_hoc_request__isnull=True, replaced_by__isnull=True
+        # The latest live version of each period's report stands for the period.
+        for report in (
+            Report.objects.filter(directive=directive, ad_hoc_request__isnull=True)
+            .exclude(state=ReportState.DISCARDED)
+            .order_by("version", "pk")
         ):
             reports[(report.kind, report.period_key)] = report
     result = [
@@ -141,12 +144,17 @@ def create_report(
 ) -> Report:
     """Open a draft for one period (or one ad hoc request), prefilled from the data."""
     organisation = directive.organisation
+    # Two clicks (or two officers) at once must not open two drafts for one period: the
+    # directive's row lock makes the existence check and the insert one step.
+    Directive.objects.select_for_update().filter(pk=directive.pk).first()
     if ad_hoc_request is not None:
         if ad_hoc_request.organisation_id != organisation.pk:
             raise ReportError(_("Yêu cầu báo cáo không thuộc cơ quan này."))
-        existing = Report.objects.filter(
-            directive=directive, ad_hoc_request=ad_hoc_request, replaced_by__isnull=True
-        ).first()
+        existing = (
+            Report.objects.filter(directive=directive, ad_hoc_request=ad_hoc_request)
+            .exclude(state=ReportState.DISCARDED)
+            .first()
+        )
         values = {
             "kind": ReportKind.AD_HOC,
             "period_key": "",
@@ -161,13 +169,16 @@ def create_report(
         period = parse_key(period_key, start_day=schedule.window_start_day) if schedule else None
         if period is None or period.kind != kind:
             raise ReportError(_("Kỳ báo cáo không hợp lệ."))
-        existing = Report.objects.filter(
-            directive=directive,
-            kind=kind,
-            period_key=period.key,
-            ad_hoc_request__isnull=True,
-            replaced_by__isnull=True,
-        ).first()
+        existing = (
+            Report.objects.filter(
+                directive=directive,
+                kind=kind,
+                period_key=period.key,
+                ad_hoc_request__isnull=True,
+            )
+            .exclude(state=ReportState.DISCARDED)
+            .first()
+        )
         values = {
             "kind": kind,
             "period_key": period.key,
@@ -276,15 +287,26 @@ def next_report_number(organisation: object, year: int) -> int:
     return ReportNumber.objects.get(organisation=organisation, year=year).last_number
 
 
+def submission_mark(report: Report) -> str:
+    """Identifies one submission: a leader approves the one they read, not a later one."""
+    return report.submitted_at.isoformat() if report.submitted_at else ""
+
+
 @transaction.atomic
-def approve_report(report: Report, *, actor: object) -> Report:
+def approve_report(report: Report, *, actor: object, seen_submission: str | None = None) -> Report:
     """Sign off: number and date the report, freeze it for good and queue the signed PDF.
 
-    The caller has checked that ``actor`` is a leader and re-entered their password.
+    The caller has checked that ``actor`` is a leader and re-entered their password;
+    ``seen_submission`` (``submission_mark`` of the report the leader read) refuses approving a
+    version submitted again meanwhile.
     """
     locked = _lock(report)
     if locked.state != ReportState.SUBMITTED or locked.snapshot is None:
         raise ReportError(_("Chỉ phê duyệt được báo cáo đang chờ phê duyệt."))
+    if seen_submission is not None and seen_submission != submission_mark(locked):
+        raise ReportConflict(
+            _("Báo cáo vừa được trình lại với nội dung mới; hãy xem lại trước khi phê duyệt.")
+        )
     now = timezone.now()
     issued_on = timezone.localdate(now)
     number = next_report_number(locked.organisation, issued_on.year)
@@ -318,11 +340,14 @@ def approve_report(report: Report, *, actor: object) -> Report:
 def _enqueue_generation(report_id: int) -> None:
     from reports import tasks
 
-    transaction.on_commit(lambda: tasks.generate_report_pdf.delay(report_id))
+    # robust: with the broker down the approval still stands (it is committed); the periodic
+    # pass queues the job again once the broker is back.
+    transaction.on_commit(lambda: tasks.generate_report_pdf.delay(report_id), robust=True)
 
 
 def _claim_generation(report_id: int, now: datetime.datetime) -> bool:
-    """Take the job (one worker at a time): pending, failed, or held by a dead worker."""
+    """Take the job (one worker at a time): pending, failed, or held by a dead worker. The
+    claim is the ``generation_started_at`` it sets: later writes check it is still theirs."""
     return bool(
         Report.objects.filter(pk=report_id, state=ReportState.APPROVED)
         .filter(
@@ -359,15 +384,17 @@ def render_approved(report: Report) -> tuple[bytes, bytes, int]:
 def generate_report_pdf(report_id: int) -> str:
     """Render and sign the approved report's PDF (the Celery task's body). Idempotent: a
     report whose PDF exists, or that another worker is producing, is left alone."""
-    if not _claim_generation(report_id, timezone.now()):
+    claimed_at = timezone.now()
+    if not _claim_generation(report_id, claimed_at):
         return "skipped"
+    mine = {"generation_state": GenerationState.RUNNING, "generation_started_at": claimed_at}
     report = Report.objects.select_related("organisation").get(pk=report_id)
     try:
         content, signed, pages = render_approved(report)
     except Exception as error:  # shown on the page, retried by a person or the next pass
         log.exception("Generating the PDF of report %s failed", report_id)
         with transaction.atomic():
-            Report.objects.filter(pk=report_id, generation_state=GenerationState.RUNNING).update(
+            Report.objects.filter(pk=report_id, **mine).update(
                 generation_state=GenerationState.FAILED, generation_error=str(error)[:2000]
             )
             _event(report, ReportEventKind.GENERATION_FAILED, None, str(error)[:500])
@@ -375,8 +402,11 @@ def generate_report_pdf(report_id: int) -> str:
     name = f"bao-cao-{report.number:02d}-{report.year}.pdf"
     with transaction.atomic():
         locked = _lock(report)
-        if locked.generation_state != GenerationState.RUNNING:
-            return "skipped"
+        if (
+            locked.generation_state != GenerationState.RUNNING
+            or locked.generation_started_at != claimed_at
+        ):
+            return "skipped"  # a newer claim took over from this (slow) worker
         if locked.pdf:
             locked.pdf.delete(save=False)
         locked.pdf.save(name, ContentFile(signed), save=False)
@@ -442,8 +472,8 @@ def record_dispatch(
 ) -> Report:
     """The clerk records when and how the approved report left the commune."""
     locked = _lock(report)
-    if not locked.is_approved:
-        raise ReportError(_("Chỉ gửi được báo cáo đã phê duyệt."))
+    if not locked.is_approved or not locked.has_pdf:
+        raise ReportError(_("Chỉ gửi được báo cáo đã phê duyệt và đã có tệp ký số."))
     locked.dispatched_at = sent_at
     locked.dispatch_method = method
     locked.dispatch_reference = reference
@@ -465,7 +495,7 @@ def start_correction(report: Report, *, actor: object) -> Report:
     locked = _lock(report)
     if not locked.is_approved:
         raise ReportError(_("Chỉ lập bản thay thế cho báo cáo đã phê duyệt."))
-    if Report.objects.filter(replaces=locked).exists():
+    if locked.live_correction() is not None:
         raise ReportError(_("Báo cáo này đã có bản thay thế."))
     correction = Report.objects.create(
         organisation=locked.organisation,
@@ -495,6 +525,19 @@ def start_correction(report: Report, *, actor: object) -> Report:
     )
     _event(locked, ReportEventKind.CORRECTED, actor)
     return correction
+
+
+@transaction.atomic
+def discard_report(report: Report, *, actor: object) -> Report:
+    """Withdraw a draft opened by mistake (never submitted or returned): it stays in the list
+    of events but no longer stands for its period."""
+    locked = _lock(report)
+    if locked.state not in EDITABLE_STATES:
+        raise ReportError(_("Chỉ hủy được bản dự thảo chưa được phê duyệt."))
+    locked.state = ReportState.DISCARDED
+    locked.save()
+    _event(locked, ReportEventKind.DISCARDED, actor)
+    return locked
 
 
 def document_name(report: Report, extension: str) -> str:

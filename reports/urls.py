@@ -18,6 +18,7 @@ urlpatterns = [
     path("bao-cao/<int:pk>/phe-duyet/tra-lai/", views.report_return, name="report_return"),
     path("bao-cao/<int:pk>/tao-lai-tep/", views.report_retry, name="report_retry"),
     path("bao-cao/<int:pk>/thay-the/", views.report_correct, name="report_correct"),
+    path("bao-cao/<int:pk>/huy/", views.report_discard, name="report_discard"),
     path("bao-cao/<int:pk>/gui/", views.report_dispatch, name="report_dispatch"),
     path("bao-cao/<int:pk>/tai/<str:fmt>/", views.report_download, name="report_download"),
 ]

@@ -11,6 +11,7 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -65,7 +66,7 @@ def _main_directive(user: object, key: str | None) -> Directive | None:
     own = Directive.objects.filter(
         organisation_id=user.organisation_id, issuing_body_id=user.organisation_id
     ).order_by("-issued_on", "-pk")
-    if key and key.isdigit():
+    if key and key.isascii() and key.isdigit():
         chosen = own.filter(pk=int(key)).first()
         if chosen is not None:
             return chosen
@@ -160,19 +161,17 @@ def adhoc_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form.instance.organisation = request.user.organisation
         form.instance.created_by = request.user
+        directive = _main_directive(request.user, None)
+        if directive is None:
+            messages.error(request, _("Chưa có văn bản nào của xã để báo cáo."))
+            return redirect("reports:report_list")
         if form.is_valid():
-            ad_hoc = form.save()
-            directive = _main_directive(request.user, None)
-            if directive is None:
-                messages.error(request, _("Chưa có văn bản nào của xã để báo cáo."))
-                return redirect("reports:report_list")
-            try:
+            # The request and its draft are kept together or not at all.
+            with transaction.atomic():
+                ad_hoc = form.save()
                 report = services.create_report(
                     directive=directive, actor=request.user, kind="", ad_hoc_request=ad_hoc
                 )
-            except services.ReportError as error:
-                messages.error(request, str(error))
-                return redirect("reports:report_list")
             messages.success(request, _("Đã ghi nhận yêu cầu và lập dự thảo báo cáo đột xuất."))
             return redirect("reports:report_edit", pk=report.pk)
     return render(request, "reports/adhoc_form.html", {"form": form})
@@ -210,7 +209,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "snapshot": snapshot,
             "preview": screen_view(snapshot),
             "events": report.events.select_related("actor"),
-            "replaced_by": Report.objects.filter(replaces=report).first(),
+            "correction": report.live_correction(),
             "can_draft": access.can(user, C.DRAFT_REPORTS),
             "can_approve": access.can(user, C.APPROVE_REPORTS),
             "can_dispatch": access.can(user, C.RECORD_DISPATCH),
@@ -286,7 +285,10 @@ def _review_page(
             "report": report,
             "snapshot": snapshot,
             "preview": screen_view(snapshot),
-            "approve_form": approve_form or ReportApproveForm(user=request.user),
+            "approve_form": approve_form
+            or ReportApproveForm(
+                user=request.user, initial={"submission": services.submission_mark(report)}
+            ),
             "return_form": return_form or ReportReturnForm(),
         },
         status=status,
@@ -309,7 +311,9 @@ def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _review_page(request, report, approve_form=form, status=400)
     try:
-        report = services.approve_report(report, actor=request.user)
+        report = services.approve_report(
+            report, actor=request.user, seen_submission=form.cleaned_data["submission"]
+        )
     except services.ReportError as error:
         messages.error(request, str(error))
     else:
@@ -368,6 +372,19 @@ def report_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def report_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    report = access.get_report_for(request.user, pk, capability=C.DRAFT_REPORTS)
+    try:
+        services.discard_report(report, actor=request.user)
+    except services.ReportError as error:
+        messages.error(request, str(error))
+        return redirect("reports:report_detail", pk=report.pk)
+    messages.success(request, _("Đã hủy bản dự thảo."))
+    return redirect("reports:report_list")
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def report_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
     report = access.get_report_for(request.user, pk, capability=C.RECORD_DISPATCH)
@@ -380,6 +397,9 @@ def report_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
         report=report,
         initial={"sent_on": now.date(), "sent_time": now.strftime("%H:%M"), "method": "edoc"},
     )
+    if not report.has_pdf:
+        messages.error(request, _("Tệp đã ký số chưa sẵn sàng; chưa gửi được."))
+        return redirect("reports:report_detail", pk=report.pk)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.record_dispatch(

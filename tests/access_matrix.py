@@ -252,9 +252,17 @@ CASES: list[Case] = [
     Case(
         "reports:report_dispatch",
         lambda c: reverse(
-            "reports:report_dispatch", args=[rk.cached(c, "approved", rk.approved_report).pk]
+            "reports:report_dispatch", args=[rk.cached(c, "signed", rk.signed_report).pk]
         ),
         statuses(403, clerk=200, outsider=404),
+    ),
+    Case(
+        "reports:report_discard",
+        lambda c: reverse(
+            "reports:report_discard", args=[rk.cached(c, "draft", rk.draft_report).pk]
+        ),
+        statuses(403, officer=302, outsider=404),
+        method="post",
     ),
     Case(
         "reports:report_download",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from directives.choices import Cadence
@@ -33,6 +34,17 @@ def submitted_report(cast, **kwargs) -> Report:
 def approved_report(cast, *, signer=None, **kwargs) -> Report:
     """Approved, its PDF left pending (the on-commit job does not run inside a test)."""
     return services.approve_report(submitted_report(cast, **kwargs), actor=signer or cast.chairman)
+
+
+def signed_report(cast) -> Report:
+    """Approved, with a stand-in file where the worker's signed PDF would be (for the pages
+    that need one; the real generation is tested in test_workflow)."""
+    report = approved_report(cast)
+    report.pdf.save("bao-cao-thu.pdf", ContentFile(b"%PDF-1.7 stand-in"), save=False)
+    report.generation_state = GenerationState.DONE
+    report.page_count = 1
+    report.save()
+    return report
 
 
 def failed_report(cast) -> Report:

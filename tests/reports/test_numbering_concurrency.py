@@ -39,3 +39,12 @@ def test_the_same_report_approved_twice_at_once_is_numbered_once(cast):
     assert sorted(type(r).__name__ for r in results) == ["Report", "ReportError"]
     assert Report.objects.get().number == 1
     assert services.next_report_number(cast.commune, Report.objects.get().year) == 2
+
+
+def test_two_clicks_at_once_open_one_draft(cast):
+    def open_draft(index):
+        return rk.draft_report(cast, period_key="2026-11")
+
+    results = run_in_threads(2, open_draft)
+    assert sorted(type(r).__name__ for r in results) == ["Report", "ReportError"], results
+    assert Report.objects.count() == 1

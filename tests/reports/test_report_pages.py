@@ -102,8 +102,12 @@ def test_a_wrong_password_does_not_approve(cast, client_for):
 def test_the_right_password_approves(cast, client_for):
     report = rk.submitted_report(cast)
     client = client_for(cast.chairman)
+    review = client.get(reverse("reports:report_review", args=[report.pk]))
+    submission = review.context["approve_form"].initial["submission"]
+    assert f'value="{submission}"' in review.content.decode()
     response = client.post(
-        reverse("reports:report_approve", args=[report.pk]), {"password": "matkhau-thu"}
+        reverse("reports:report_approve", args=[report.pk]),
+        {"password": "matkhau-thu", "submission": submission},
     )
     assert response.status_code == 302
     report.refresh_from_db()
@@ -121,7 +125,7 @@ def test_returning_needs_a_comment(cast, client_for):
 
 
 def test_the_clerk_cannot_record_a_dispatch_in_the_future(cast, client_for):
-    report = rk.approved_report(cast)
+    report = rk.signed_report(cast)
     client = client_for(cast.clerk)
     url = reverse("reports:report_dispatch", args=[report.pk])
     tomorrow = report.issued_on + datetime.timedelta(days=1)
@@ -131,7 +135,7 @@ def test_the_clerk_cannot_record_a_dispatch_in_the_future(cast, client_for):
     assert "Ngày gửi không thể ở tương lai." in response.content.decode()
     assert 'value="BĐ-1"' in response.content.decode()
     response = client.post(
-        url, {"sent_on": report.issued_on.isoformat(), "sent_time": "14:30", "method": "post"}
+        url, {"sent_on": report.issued_on.isoformat(), "sent_time": "00:05", "method": "post"}
     )
     assert response.status_code == 302
     report.refresh_from_db()
@@ -243,3 +247,25 @@ def test_the_home_page_shows_each_person_the_reports_waiting_for_them(cast, clie
     clerk = client_for(cast.clerk).get(home).content.decode()
     assert "Đã phê duyệt, chưa gửi" in clerk and approved.code in clerk
     assert reverse("reports:report_detail", args=[submitted.pk]) not in clerk
+
+
+def test_a_strange_directive_parameter_is_ignored(cast, client_for):
+    response = client_for(cast.officer).get(reverse("reports:report_list") + "?van-ban=²")
+    assert response.status_code == 200
+
+
+def test_impossible_ad_hoc_dates_are_refused_and_nothing_is_saved(cast, client_for):
+    response = client_for(cast.officer).post(
+        reverse("reports:adhoc_create"),
+        {
+            "reference": "Công văn số 1/SNV",
+            "requested_by": "Sở Nội vụ tỉnh Quảng Ngãi",
+            "received_on": "2026-11-20",
+            "due_date": "2026-11-30",
+            "data_from": "2026-07-01",
+            "data_to": "9999-12-31",
+            "questions": "Một nội dung",
+        },
+    )
+    assert "Ngày phải trong khoảng năm 2000 đến 2100." in response.content.decode()
+    assert not AdHocRequest.objects.exists() and not Report.objects.exists()

@@ -10,14 +10,14 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 
 from directives.choices import AssignmentStatus, ReviewState
-from directives.models import Assignment, ExplanationRequest, IndicatorValue
+from directives.models import Assignment, Concern, ExplanationRequest, IndicatorValue
 from notifications.choices import NotificationKind
 from notifications.models import Notification
 from reports import services
 from reports.choices import GenerationState, ReportEventKind, ReportState
 from reports.models import AdHocRequest, Report
 from reports.signing import verify_report_pdf
-from reports.snapshot import LateItems, ReportSnapshot
+from reports.snapshot import IssueList, LateItems, ReportSnapshot
 from tests import factories as f
 from tests.reports import reportkit as rk
 from tests.reports.conftest import pdf_reader
@@ -215,7 +215,14 @@ def test_lost_and_stalled_jobs_are_queued_again(cast, commune_certificate):
 
 # --- After approval ----------------------------------------------------------------------------
 def test_the_clerk_records_the_dispatch(cast):
-    report = rk.approved_report(cast)
+    with pytest.raises(services.ReportError, match="đã có tệp ký số"):
+        services.record_dispatch(
+            rk.approved_report(cast, period_key="2026-01"),
+            actor=cast.clerk,
+            sent_at=datetime.datetime(2026, 11, 27, 3, 0, tzinfo=datetime.UTC),
+            method="edoc",
+        )
+    report = rk.signed_report(cast)
     sent = datetime.datetime(2026, 11, 27, 3, 0, tzinfo=datetime.UTC)
     report = services.record_dispatch(
         report, actor=cast.clerk, sent_at=sent, method="edoc", reference="H12.34-567"
@@ -308,3 +315,106 @@ def test_an_ad_hoc_report_answers_each_question(cast):
     ]
     assert snapshot.introduction[0].startswith("Thực hiện Công văn số 1234/SNV-XDCQ")
     assert report.period_label == "đột xuất" and report.due_date == datetime.date(2026, 11, 20)
+
+
+def test_work_finished_after_the_window_counts_in_the_next_period(cast):
+    # Due within the window, still open on its last day, finished two days later.
+    report = rk.draft_report(cast, period_key="2026-11")  # data 15/10–14/11/2026
+    Assignment.objects.filter(pk=cast.assignment_b.pk).update(
+        due_date=datetime.date(2026, 11, 10),
+        status=AssignmentStatus.DONE,
+        percent_done=100,
+        started_on=datetime.date(2026, 10, 1),
+        completed_on=datetime.date(2026, 11, 16),
+        assigned_on=datetime.date(2026, 9, 1),
+    )
+    snapshot = services.compilation.compile_snapshot(report)
+    late = [i for b in _blocks(snapshot, LateItems) for i in b.items]
+    mine = [
+        (i.unit_name, i.days_late)
+        for i in late
+        if i.unit_name == "Phòng Kinh tế" and i.citation == "1.1"
+    ]
+    assert mine == [("Phòng Kinh tế", 4)]  # overdue on 14/11, not "done late"
+    assert snapshot.charts.bucket_totals.done_late == 0
+    december = rk.draft_report(cast, period_key="2026-12")
+    late = [i for b in _blocks(services.current_snapshot(december), LateItems) for i in b.items]
+    mine = [
+        (i.unit_name, i.days_late)
+        for i in late
+        if i.unit_name == "Phòng Kinh tế" and i.citation == "1.1"
+    ]
+    assert mine == [("Phòng Kinh tế", 6)]  # done late, reported in December
+
+
+def _blocks(snapshot, kind):
+    return [b for e in snapshot.outline() for b in e.part.blocks if isinstance(b, kind)]
+
+
+def test_escalated_concerns_stay_and_returned_ones_go(cast):
+    cast.concern_a.status = "escalated"
+    cast.concern_a.escalated_at = datetime.datetime(2026, 1, 5, tzinfo=datetime.UTC)
+    cast.concern_a.escalation_note = "Đã báo cáo Sở Nội vụ."
+    cast.concern_a.save()
+    returned = f.ProgressUpdateFactory(
+        assignment=cast.assignment_b, author=cast.unit_head_b, review_state=ReviewState.RETURNED
+    )
+    Concern.objects.create(
+        assignment=cast.assignment_b, update=returned, kind="proposal", text="Ý bị trả lại"
+    )
+    issues = [
+        i
+        for b in _blocks(services.current_snapshot(rk.draft_report(cast)), IssueList)
+        for i in b.items
+    ]
+    assert [(i.text, i.answer) for i in issues] == [("Thiếu hội trường.", "Đã báo cáo Sở Nội vụ.")]
+
+
+def test_a_leader_approves_only_the_submission_they_read(cast):
+    report = rk.submitted_report(cast)
+    seen = services.submission_mark(report)
+    report = services.return_report(report, actor=cast.vice_chairman, comment="Sửa lại.")
+    services.submit_report(report, actor=cast.officer)
+    with pytest.raises(services.ReportConflict):
+        services.approve_report(report, actor=cast.chairman, seen_submission=seen)
+    report.refresh_from_db()
+    assert report.number is None
+    fresh = services.submission_mark(report)
+    assert services.approve_report(report, actor=cast.chairman, seen_submission=fresh).number == 1
+
+
+def test_a_draft_opened_by_mistake_can_be_discarded(cast):
+    original = rk.approved_report(cast)
+    mistake = services.start_correction(original, actor=cast.officer)
+    assert original.live_correction() == mistake
+    services.discard_report(mistake, actor=cast.officer)
+    assert original.live_correction() is None
+    again = services.start_correction(original, actor=cast.officer)
+    assert again.version == 2
+    draft = rk.draft_report(cast, period_key="2026-01")
+    services.discard_report(draft, actor=cast.officer)
+    assert rk.draft_report(cast, period_key="2026-01").state == ReportState.DRAFT
+    with pytest.raises(services.ReportError):
+        services.discard_report(original, actor=cast.officer)
+
+
+def test_a_slow_worker_does_not_overwrite_the_one_that_took_over(cast, commune_certificate):
+    report = rk.approved_report(cast)
+    real_render = services.render_approved
+
+    def slow_then_fail(r):
+        # Meanwhile another worker claims the job (this one was presumed dead) and succeeds.
+        Report.objects.filter(pk=r.pk).update(
+            generation_state=GenerationState.PENDING, generation_started_at=None
+        )
+        services.render_approved = real_render
+        assert services.generate_report_pdf(r.pk) == "done"
+        raise RuntimeError("late failure of the slow worker")
+
+    services.render_approved = slow_then_fail
+    try:
+        assert services.generate_report_pdf(report.pk) == "failed"
+    finally:
+        services.render_approved = real_render
+    report.refresh_from_db()
+    assert report.generation_state == GenerationState.DONE
