@@ -95,6 +95,9 @@ DATABASE_URL = env.url(
 )
 _database = dj_database_url.parse(DATABASE_URL)
 if _database["ENGINE"] == "django.db.backends.sqlite3":
+    # A fresh checkout has no var/ yet: SQLite creates the file but not its folder.
+    if _database["NAME"] and _database["NAME"] != ":memory:":
+        Path(_database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # Web, worker and beat share one file: WAL lets readers run beside a writer, and IMMEDIATE
     # transactions make a writer wait for the lock instead of failing half-way.
     _database["OPTIONS"] = {
