@@ -59,7 +59,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-def _crispy() -> FormHelper:
+def crispy_helper() -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
     helper.disable_csrf = True
@@ -150,7 +150,7 @@ class ProgressUpdateForm(forms.Form):
             )
         indicator_names = [self.indicator_field(indicator) for indicator in indicators]
         self.order_fields(["status", "percent_done", "completed_on", "results", *indicator_names])
-        self.helper = _crispy()
+        self.helper = crispy_helper()
 
     @staticmethod
     def indicator_field(indicator: Indicator) -> str:
@@ -221,7 +221,7 @@ class ExtensionRequestForm(forms.Form):
     def __init__(self, *args: object, assignment: Assignment, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.assignment = assignment
-        self.helper = _crispy()
+        self.helper = crispy_helper()
 
     def clean_proposed_due_date(self) -> datetime.date:
         value = self.cleaned_data["proposed_due_date"]
@@ -257,7 +257,7 @@ class ExtensionDecisionForm(forms.Form):
     def __init__(self, *args: object, extension: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.extension = extension
-        self.helper = _crispy()
+        self.helper = crispy_helper()
 
     def clean(self) -> dict:
         data = super().clean()

@@ -192,7 +192,7 @@ def late_items(report: Report, assignments: list[Assignment]) -> list[LateItem]:
     return items
 
 
-def _signer(report: Report, user: object | None) -> Signer:
+def signer_for(report: Report, user: object | None) -> Signer:
     """The leader who approves (or, in a draft, the chairman who normally signs)."""
     if user is None:
         user = (
@@ -388,7 +388,7 @@ def compile_snapshot(
         closing=(closing,),
         charts=assemble.chart_data(rows, weekly),
         distribution=tuple(report.paragraphs("distribution")) or DEFAULT_DISTRIBUTION,
-        signer=_signer(report, signer),
+        signer=signer_for(report, signer),
         appendix=assemble.appendix(assignments, today) if assignments else None,
         signed_at=signed_at,
     )

@@ -8,7 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from directives.forms import DATE_INPUT_FORMATS, DateInput, NfcCharField, _crispy
+from directives.forms import DATE_INPUT_FORMATS, DateInput, NfcCharField, crispy_helper
 from directives.models import Directive
 from reports.choices import DispatchMethod
 from reports.models import AdHocRequest, ReportSchedule
@@ -99,7 +99,7 @@ class ReportCreateForm(forms.Form):
             for r in requests
         ]
         self.fields["period"].choices = choices
-        self.helper = _crispy()
+        self.helper = crispy_helper()
 
 
 class ReportNarrativeForm(forms.Form):
@@ -142,7 +142,7 @@ class ReportNarrativeForm(forms.Form):
             if not self.is_bound:
                 self.initial[f"answer_{index}"] = answers[index] if index < len(answers) else ""
         self.fields["distribution"].error_messages["required"] = _("Ghi ít nhất một nơi nhận.")
-        self.helper = _crispy()
+        self.helper = crispy_helper()
 
     def values(self) -> dict[str, object]:
         data = self.cleaned_data
@@ -163,7 +163,7 @@ class ReportReturnForm(forms.Form):
         self.fields["comment"].error_messages["required"] = _(
             "Ghi ý kiến để Phòng Văn hóa - Xã hội biết cần sửa gì."
         )
-        self.helper = _crispy()
+        self.helper = crispy_helper()
 
 
 class ReportApproveForm(forms.Form):
@@ -181,7 +181,7 @@ class ReportApproveForm(forms.Form):
     def __init__(self, *args: object, user: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.helper = _crispy()
+        self.helper = crispy_helper()
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
@@ -215,7 +215,7 @@ class DispatchForm(forms.Form):
     def __init__(self, *args: object, report: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.report = report
-        self.helper = _crispy()
+        self.helper = crispy_helper()
 
     def clean(self) -> dict:
         data = super().clean()
@@ -274,7 +274,7 @@ class AdHocRequestForm(forms.ModelForm):
             "Ghi ít nhất một nội dung cần báo cáo."
         )
         self.fields["questions"].max_length = TEXT_MAX
-        self.helper = _crispy()
+        self.helper = crispy_helper()
 
 
 class ScheduleForm(forms.ModelForm):

@@ -312,7 +312,7 @@ def approve_report(report: Report, *, actor: object, seen_submission: str | None
     number = next_report_number(locked.organisation, issued_on.year)
     frozen = ReportSnapshot.from_dict(locked.snapshot)
     with portal_language():
-        signer = compilation._signer(locked, actor)
+        signer = compilation.signer_for(locked, actor)
     approved = frozen.with_changes(
         number=number,
         issued_on=issued_on,
