@@ -1,0 +1,170 @@
+"""Documents cited in a text: "Kết luận số 221-KL/TW ngày 28/11/2025 của Bộ Chính trị, …".
+
+A citation is found by its number and symbol (the one part every cited document has); the
+type word before it, the date and the issuer after it are read when they are written right
+beside it. A citation whose subject says it implements another ("… về việc triển khai Kết luận
+221-KL/TW …") records that, so the chain of basis can be rebuilt.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from itertools import pairwise
+
+from directives.docimport.dates import parse_date_at
+
+#: Type words that come before a cited number, longest first so "Thông báo kết luận" wins.
+CITED_TYPES = [
+    "Thông báo kết luận",
+    "Kết luận",
+    "Nghị quyết liên tịch",
+    "Nghị quyết",
+    "Chỉ thị",
+    "Công văn",
+    "Công điện",
+    "Kế hoạch",
+    "Quyết định",
+    "Thông báo",
+    "Thông tư liên tịch",
+    "Thông tư",
+    "Thông tri",
+    "Hướng dẫn",
+    "Chương trình",
+    "Báo cáo",
+    "Tờ trình",
+    "Nghị định",
+    "Luật",
+    "Pháp lệnh",
+    "Quy định",
+    "Quy chế",
+    "Đề án",
+    "Văn bản",
+]
+_TYPES = "|".join(re.escape(t) for t in CITED_TYPES)
+_LETTER = r"A-Za-zĐđÀ-ỹ"
+NOTATION = re.compile(
+    r"(?<![\w/.-])(?P<number>\d{1,5}[a-z]?)\s?(?P<sep>[-/])\s?"
+    r"(?P<symbol>(?:(?:19|20)\d{2}/)?[A-ZĐ][" + _LETTER + r"0-9]*(?:[-/][" + _LETTER + r"0-9]+)+)"
+)
+_TYPE_BEFORE = re.compile(r"(?P<type>" + _TYPES + r")\s*(?:số\s*:?\s*)?$", re.IGNORECASE)
+_OF = re.compile(r"^\s*,?\s*(?:của|do)\s+", re.IGNORECASE)
+_BODY_WORDS = (
+    "Ban",
+    "Bộ",
+    "Ủy",
+    "UBND",
+    "HĐND",
+    "Sở",
+    "Văn phòng",
+    "Thường trực",
+    "Chính phủ",
+    "Thủ tướng",
+    "Hội đồng",
+    "Mặt trận",
+    "Tỉnh ủy",
+    "Huyện ủy",
+    "Đảng ủy",
+    "Quốc hội",
+)
+_ISSUER_STOP = re.compile(
+    r"\s+(?:về|V/v|việc|đối với|nhằm|trong|tại|quy định|hướng dẫn|ban hành|triển khai|"
+    r"thực hiện|và các|đã|đến|để|với)\b|[;:(\u201c\"]|\.(?:\s|$)|,\s*(?=(?:ngày|số)\b)",
+    re.IGNORECASE,
+)
+_IMPLEMENTS = re.compile(r"\b(?:triển khai|thực hiện|quán triệt|hướng dẫn thực hiện)\b", re.I)
+
+
+@dataclass
+class Citation:
+    notation: str
+    number: str
+    symbol: str
+    document_type: str = ""
+    date: datetime.date | None = None
+    issuer: str = ""
+    implements: str = ""
+    start: int = 0
+    end: int = 0
+
+    def as_json(self) -> dict:
+        return {
+            "document_type": self.document_type,
+            "notation": self.notation,
+            "number": self.number,
+            "symbol": self.symbol,
+            "date": self.date.isoformat() if self.date else None,
+            "issuer": self.issuer,
+            "implements": self.implements,
+        }
+
+
+def _issuer(text: str) -> tuple[str, int]:
+    """The body named by "của …" at the start of ``text``, and where it ends."""
+    match = _OF.match(text)
+    if not match:
+        return "", 0
+    rest = text[match.end() :]
+    stop = _ISSUER_STOP.search(rest)
+    end = stop.start() if stop else len(rest)
+    issuer = rest[:end]
+    # "Bộ Chính trị, Ban Bí thư": a comma goes on only into another body's name.
+    parts = [p.strip() for p in issuer.split(",")]
+    kept = [parts[0]]
+    for part in parts[1:]:
+        if part.startswith(_BODY_WORDS) and not NOTATION.search(part):
+            kept.append(part)
+        else:
+            break
+    issuer = ", ".join(kept).strip(" .,")
+    if len(issuer) > 120 or NOTATION.search(issuer):
+        return "", 0
+    return issuer, match.end() + len(", ".join(kept))
+
+
+def find_citations(text: str) -> list[Citation]:
+    """Every cited document in ``text``, in order, each notation once."""
+    found: list[Citation] = []
+    seen: set[str] = set()
+    for match in NOTATION.finditer(text):
+        number, symbol = match["number"], match["symbol"]
+        if not re.search(r"[A-ZĐ]", symbol) or symbol.count("/") + symbol.count("-") < 1:
+            continue
+        notation = f"{number}{match['sep']}{symbol}"
+        before = text[max(0, match.start() - 40) : match.start()]
+        type_match = _TYPE_BEFORE.search(before)
+        citation = Citation(
+            notation=notation,
+            number=number,
+            symbol=symbol,
+            document_type=_canonical_type(type_match["type"]) if type_match else "",
+            start=match.start() - (len(type_match.group()) if type_match else 0),
+            end=match.end(),
+        )
+        rest = text[match.end() :]
+        date, used = parse_date_at(rest)
+        if date is not None:
+            citation.date = date
+            rest = rest[used:]
+            citation.end += used
+        issuer, used = _issuer(rest)
+        citation.issuer = issuer
+        citation.end += used
+        if notation in seen:
+            continue
+        seen.add(notation)
+        found.append(citation)
+    # "X … về việc triển khai Y": X implements Y when nothing but its subject lies between.
+    for first, second in pairwise(found):
+        between = text[first.end : second.start]
+        if ";" not in between and _IMPLEMENTS.search(between) and len(between) < 160:
+            first.implements = second.notation
+    return found
+
+
+def _canonical_type(word: str) -> str:
+    for name in CITED_TYPES:
+        if name.lower() == word.lower():
+            return name
+    return word

@@ -1,0 +1,307 @@
+"""The header of a document: issuing body, number and symbol, place and date, type, subject,
+addressees.
+
+Lines are classified by what they say, not where they sit, because extraction loses the two
+columns of the printed header: the right column's lines (national title, motto, place and date)
+are recognised wherever they land, even glued to a line of the left column, and what is left
+above the number is the issuing body.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from directives.docimport.dates import make_date
+from directives.docimport.text import key
+
+#: Printed type lines and the type they give ("THÔNG BÁO KẾT LUẬN" is a Thông báo).
+TYPE_LINES = {
+    "cong van": "Công văn",
+    "ke hoach": "Kế hoạch",
+    "chi thi": "Chỉ thị",
+    "quyet dinh": "Quyết định",
+    "thong bao ket luan": "Thông báo",
+    "thong bao": "Thông báo",
+    "ket luan": "Kết luận",
+    "nghi quyet": "Nghị quyết",
+    "huong dan": "Hướng dẫn",
+    "chuong trinh": "Chương trình",
+    "chuong trinh hanh dong": "Chương trình",
+    "bao cao": "Báo cáo",
+    "to trinh": "Tờ trình",
+    "cong dien": "Công điện",
+    "thong tri": "Thông tri",
+    "quy dinh": "Quy định",
+    "de an": "Đề án",
+}
+#: Type abbreviations in a symbol ("45/KH-UBND") when no type line is printed.
+SYMBOL_TYPES = {
+    "KH": "Kế hoạch",
+    "CT": "Chỉ thị",
+    "QĐ": "Quyết định",
+    "TB": "Thông báo",
+    "KL": "Kết luận",
+    "NQ": "Nghị quyết",
+    "HD": "Hướng dẫn",
+    "CTr": "Chương trình",
+    "BC": "Báo cáo",
+    "TTr": "Tờ trình",
+    "CĐ": "Công điện",
+    "CV": "Công văn",
+}
+_NATIONAL = re.compile(
+    r"C[ỘO]NG\s*H[ÒO]A\s+X[ÃA]\s+H[ỘO]I\s+CH[ỦU]\s+NGH[ĨI]A\s+VI[ỆE]T\s+NAM", re.I
+)
+_MOTTO = re.compile(r"Độc\s*lập\s*-\s*Tự\s*do\s*-\s*Hạnh\s*phúc", re.I)
+_PARTY = re.compile(r"ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM", re.I)
+_NUMBER = re.compile(
+    r"^Số\s*:?\s*(?P<number>\d{0,5}[a-z]?)\s*(?P<sep>[-/])\s*"
+    r"(?P<symbol>(?:(?:19|20)\d{2}/)?[A-ZĐ][A-Za-zĐđÀ-ỹ0-9]*(?:\s?[-/]\s?[A-Za-zĐđÀ-ỹ0-9]+)*)"
+)
+_PLACE_DATE = re.compile(
+    r"(?P<place>(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ.'-]*\s+){0,4}?[A-ZĐÀ-Ỹ][\wÀ-ỹ.'-]*)\s*,\s*ngày\s*"
+    r"(?P<d>\d{0,2})\s*(?:tháng|[/.-])\s*(?P<m>\d{0,2})\s*(?:năm|[/.-])\s*(?P<y>(?:19|20)\d{2})"
+)
+_DATE_START = re.compile(r",\s*ngày\s*(\d{0,2})\s*(tháng\s*(\d{0,2})\s*)?$")
+_SUBJECT = re.compile(r"^(?:V/v|V/V|v/v|Về việc|VỀ VIỆC)\s*:?\s*", re.UNICODE)
+_TO = re.compile(r"^Kính\s*gửi\s*:?\s*", re.I)
+#: Words that open the body: the basis, the order, or the first part.
+BODY_START = re.compile(
+    r"^(?:Căn cứ|Thực hiện|Triển khai|Theo (?:đề nghị|chỉ đạo|tinh thần|quy định|kế hoạch)|"
+    r"Xét đề nghị|Trên cơ sở|Thi hành|Nhằm|Để\s|Qua\s|Ngày\s+\d|Hiện nay|Thời gian qua|"
+    r"QUYẾT ĐỊNH\s*:|CHỈ THỊ\s*:|I\s*[.-]\s|1\s*[.)]\s|Điều\s+1\b)",
+)
+_ADMIN_WORDS = ("XÃ ", "PHƯỜNG ", "THỊ TRẤN ", "HUYỆN ", "QUẬN ", "THỊ XÃ ", "THÀNH PHỐ ", "TỈNH ")
+_GENERIC_BODIES = {
+    "uy ban nhan dan",
+    "ubnd",
+    "hoi dong nhan dan",
+    "hdnd",
+    "ban chap hanh",
+    "ban thuong vu",
+    "ban chap hanh trung uong",
+}
+
+
+@dataclass
+class Header:
+    document_type: str = ""
+    is_party: bool = False
+    number: str = ""
+    symbol: str = ""
+    day: int | None = None
+    month: int | None = None
+    year: int | None = None
+    place: str = ""
+    issuer: str = ""
+    issuer_parent: str = ""
+    subject: str = ""
+    addressees: list[str] = field(default_factory=list)
+    body_start: int = 0
+    uncertain: set[str] = field(default_factory=set)
+
+    @property
+    def date(self) -> datetime.date | None:
+        if self.day and self.month and self.year:
+            return make_date(self.year, self.month, self.day)
+        return None
+
+
+def type_of_line(line: str) -> tuple[str, str]:
+    """("Kế hoạch", rest) when ``line`` starts with a printed type line in capitals."""
+    words = line.split()
+    for size in (3, 2):
+        head = " ".join(words[:size])
+        if head.isupper() and key(head) in TYPE_LINES:
+            return TYPE_LINES[key(head)], " ".join(words[size:])
+    return "", ""
+
+
+def _strip_right_column(line: str, header: Header) -> list[str]:
+    """Remove the right column's fixed phrases; return what is left (0, 1 or 2 pieces)."""
+    pieces = [line]
+    for pattern in (_NATIONAL, _MOTTO, _PARTY):
+        out = []
+        for piece in pieces:
+            match = pattern.search(piece)
+            if match:
+                if pattern is _PARTY:
+                    header.is_party = True
+                out += [piece[: match.start()], piece[match.end() :]]
+            else:
+                out.append(piece)
+        pieces = out
+    return [p.strip(" ,;*-") for p in pieces if p.strip(" ,;*-")]
+
+
+def _take_place_date(line: str, header: Header) -> str:
+    """Read a place-and-date phrase out of ``line``; return the rest of the line."""
+    match = _PLACE_DATE.search(line)
+    if not match:
+        return line
+    if not header.year:
+        header.place = match["place"].strip()
+        header.day = int(match["d"]) if match["d"] else None
+        header.month = int(match["m"]) if match["m"] else None
+        header.year = int(match["y"])
+    return (line[: match.start()] + " " + line[match.end() :]).strip(" .,")
+
+
+def _join_split_dates(lines: list[str]) -> list[str]:
+    """ "Sơn Mai, ngày 07 tháng 01" / "năm 2026" → one line (dates broken over lines)."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if _DATE_START.search(line) or re.search(r",\s*ngày\s*\d{0,2}\s*tháng\s*\d{0,2}$", line):
+            joined = line
+            for j in range(i + 1, min(i + 3, len(lines))):
+                joined = f"{joined} {lines[j]}"
+                if _PLACE_DATE.search(joined):
+                    out.append(joined)
+                    i = j + 1
+                    break
+            else:
+                out.append(line)
+                i += 1
+            continue
+        out.append(line)
+        i += 1
+    return out
+
+
+def split_issuer(lines: list[str]) -> tuple[str, str]:
+    """(issuer, parent) from the header lines above the number."""
+    lines = [line.strip(" *") for line in lines if line.strip(" *")]
+    if not lines:
+        return "", ""
+    if len(lines) == 1:
+        return lines[0], ""
+    first, rest = lines[0], lines[1:]
+    generic = key(first) in _GENERIC_BODIES
+    continues = rest[0].upper().startswith(_ADMIN_WORDS) or rest[0][:1].islower()
+    if generic or continues:
+        return " ".join(lines), ""
+    return " ".join(rest), first
+
+
+def _opens_body(line: str, header: Header, subject_lines: list[str]) -> bool:
+    if _TO.match(line):
+        return True
+    # The first line under a type line is its title even when it reads like the body
+    # ("KẾ HOẠCH" / "Thực hiện Kết luận số …").
+    return bool(BODY_START.match(line)) and not (header.document_type and not subject_lines)
+
+
+def read_header(lines: list[str]) -> Header:
+    header = Header()
+    lines = _join_split_dates(lines)
+    issuer_lines: list[str] = []
+    subject_lines: list[str] = []
+    in_subject = False
+    seen_number = False
+    index = 0
+    while index < len(lines):
+        raw = lines[index]
+        if (header.year or seen_number or header.document_type) and _opens_body(
+            raw, header, subject_lines
+        ):
+            break
+        for line in _strip_right_column(raw, header):
+            line = _take_place_date(line, header)
+            if not line:
+                continue
+            number = _NUMBER.match(line)
+            if number and not seen_number:
+                seen_number = True
+                header.number = number["number"]
+                header.symbol = re.sub(r"\s+", "", number["symbol"])
+                if number["sep"] == "-":
+                    header.is_party = True
+                line = line[number.end() :].strip(" .,")
+                if not line:
+                    continue
+            subject = _SUBJECT.match(line)
+            if subject and not header.document_type:
+                in_subject = True
+                subject_lines.append(line[subject.end() :])
+                continue
+            doc_type, rest = type_of_line(line)
+            if doc_type and not header.document_type and (seen_number or header.year):
+                header.document_type = doc_type
+                in_subject = True
+                if rest:
+                    subject_lines.append(rest)
+                continue
+            if in_subject:
+                subject_lines.append(line)
+            elif not seen_number and not header.year:
+                issuer_lines.append(line)
+        index += 1
+    header.body_start = index
+    header.issuer, header.issuer_parent = split_issuer(issuer_lines)
+    header.subject = " ".join(" ".join(subject_lines).split()).strip(" .")
+    header.subject = _SUBJECT.sub("", header.subject)
+    if not header.document_type:
+        abbreviation = header.symbol.split("-")[0].split("/")[-1] if header.symbol else ""
+        if header.symbol and "-" in header.symbol and abbreviation in SYMBOL_TYPES:
+            header.document_type = SYMBOL_TYPES[abbreviation]
+        elif subject_lines:
+            header.document_type = "Công văn"
+        else:
+            header.uncertain.add("document_type")
+    for name in ("issuer", "number", "subject", "place"):
+        if not getattr(header, name):
+            header.uncertain.add(name)
+    if not header.date:
+        header.uncertain.add("date")
+    return header
+
+
+def read_addressees(lines: list[str], start: int) -> tuple[list[str], int]:
+    """The "Kính gửi" list beginning at ``lines[start]``: one, a dashed list, or on the next line.
+
+    Returns the addressees and the index of the first line after them.
+    """
+    if start >= len(lines) or not _TO.match(lines[start]):
+        return [], start
+    first = _TO.sub("", lines[start]).strip()
+    sequence = ([first] if first else []) + lines[start + 1 :]
+    offset = start + (0 if first else 1)
+    items: list[str] = []
+    current = ""
+    used = 0
+    for used, line in enumerate(sequence, start=1):
+        if not current:
+            if items and not line.startswith("-"):
+                used -= 1
+                break
+            current = line
+        elif line.startswith("-"):
+            items.append(current)
+            current = line
+        elif current.endswith((";", ".")) or BODY_START.match(line):
+            used -= 1
+            break
+        elif line[:1].islower() or line.startswith("(") or current.endswith((",", " và")):
+            current = f"{current} {line}"
+        else:
+            used -= 1
+            break
+        if current.endswith(".") and not current.endswith("./."):
+            items.append(current)
+            current = ""
+            break
+    else:
+        used = len(sequence)
+    if current:
+        items.append(current)
+    cleaned = []
+    for item in items:
+        for part in re.split(r"(?:^|[;,]\s*)-\s+", item):
+            part = " ".join(part.split()).strip(" -;.,")
+            if part:
+                cleaned.append(part)
+    return cleaned, offset + used

@@ -1,0 +1,147 @@
+"""The body of a document as an outline: paragraphs, their markers (I., 1., 1.1., a), -, +) and
+what sits under what.
+
+Extraction hard-wraps lines; a paragraph is rebuilt by joining a line to the one before unless
+the line opens with a marker or the line before closed a sentence, or was visibly short (the
+last line of a printed paragraph stops before the margin).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Marker kinds in the order they nest; a document uses some of them.
+ROMAN, ARTICLE, NUMBER, NUMBER2, NUMBER3, LETTER, DASH, PLUS, STAR = range(9)
+_MARKERS = [
+    (ROMAN, re.compile(r"^(?P<m>(?:X{0,3})(?:IX|IV|V?I{1,3}|V|X))\s*[.:\-–]\s*(?=\S)")),
+    (ARTICLE, re.compile(r"^Điều\s+(?P<m>\d{1,3})\s*[.:]\s*")),
+    (NUMBER3, re.compile(r"^(?P<m>\d{1,2}\.\d{1,2}\.\d{1,2})\.?\s+(?=\S)")),
+    (NUMBER2, re.compile(r"^(?P<m>\d{1,2}\.\d{1,2})\.?\s+(?=\S)")),
+    (NUMBER, re.compile(r"^(?P<m>\d{1,2})\s*[.)]\s*(?=[^\d\s/.])")),
+    (LETTER, re.compile(r"^(?P<m>[a-zđ])\s*\)\s*(?=\S)|^(?P<m2>[a-hđ])\.\s+(?=[A-ZĐÀ-Ỹ])")),
+    (DASH, re.compile(r"^[-•–]\s*(?=\S)")),
+    (PLUS, re.compile(r"^\+\s*(?=\S)")),
+    (STAR, re.compile(r"^\*\s*(?=[^\s*])")),
+]
+_SENTENCE_END = (".", ":", ";", "!", "?", "./.")
+
+
+@dataclass
+class Paragraph:
+    text: str
+    kind: int | None = None  # a marker kind, or None for a plain paragraph
+    mark: str = ""  # "II", "3", "b" …
+
+    @property
+    def marked(self) -> bool:
+        return self.kind is not None
+
+
+@dataclass
+class Node:
+    paragraph: Paragraph
+    level: int
+    children: list[Node] = field(default_factory=list)
+    continuation: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join([self.paragraph.text, *self.continuation]).strip()
+
+    def leaves(self) -> list[Node]:
+        if not self.children:
+            return [self]
+        return [leaf for child in self.children for leaf in child.leaves()]
+
+
+def marker_of(line: str) -> tuple[int | None, str, str]:
+    """(kind, mark, text without the marker) for a line, or (None, "", line)."""
+    for kind, pattern in _MARKERS:
+        match = pattern.match(line)
+        if match:
+            mark = match.groupdict().get("m") or match.groupdict().get("m2") or ""
+            return kind, mark, line[match.end() :].strip()
+    return None, "", line
+
+
+def paragraphs(lines: list[str]) -> list[Paragraph]:
+    """Re-flow hard-wrapped ``lines`` into paragraphs."""
+    if not lines:
+        return []
+    lengths = sorted(len(line) for line in lines)
+    full = lengths[int(len(lengths) * 0.8)] if len(lengths) >= 5 else max(lengths)
+    result: list[Paragraph] = []
+    current: list[str] = []
+    current_marker: tuple[int | None, str] = (None, "")
+
+    def flush() -> None:
+        if current:
+            text = " ".join(" ".join(current).split())
+            result.append(Paragraph(text, *current_marker))
+
+    previous = ""
+    for line in lines:
+        kind, mark, text = marker_of(line)
+        starts_new = (
+            kind is not None
+            or not current
+            or (previous.endswith(_SENTENCE_END) and not line[:1].islower())
+            or (len(previous) < 0.7 * full and line[:1].isupper() and len(lines) > 3)
+        )
+        if starts_new:
+            flush()
+            current = [text if kind is not None else line]
+            current_marker = (kind, mark)
+        else:
+            current.append(line)
+        previous = line
+    flush()
+    return result
+
+
+def _roman_value(mark: str) -> int:
+    values = {"I": 1, "V": 5, "X": 10}
+    total = 0
+    for a, b in zip(mark, mark[1:] + " ", strict=False):
+        value = values.get(a, 0)
+        total += -value if values.get(b, 0) > value else value
+    return total
+
+
+def build_outline(items: list[Paragraph]) -> tuple[list[Paragraph], list[Node]]:
+    """(plain paragraphs before the first marker, top-level nodes with their subtrees).
+
+    A marker kind's level is its rank among the kinds this document uses; a plain paragraph
+    continues the node before it.
+    """
+    kinds = sorted({p.kind for p in items if p.kind is not None})
+    # A lone "I." between "1." items is more likely a mis-read than a top part.
+    levels = {kind: rank for rank, kind in enumerate(kinds)}
+    before: list[Paragraph] = []
+    roots: list[Node] = []
+    stack: list[Node] = []
+    for paragraph in items:
+        if paragraph.kind is None:
+            if stack:
+                stack[-1].continuation.append(paragraph.text)
+            else:
+                before.append(paragraph)
+            continue
+        node = Node(paragraph, levels[paragraph.kind])
+        while stack and stack[-1].level >= node.level:
+            stack.pop()
+        if stack:
+            stack[-1].children.append(node)
+        else:
+            roots.append(node)
+        stack.append(node)
+    return before, roots
+
+
+def section_number(mark: str, kind: int | None) -> int | None:
+    if kind == ROMAN:
+        return _roman_value(mark) or None
+    if mark.isdigit():
+        return int(mark)
+    return None

@@ -1,0 +1,211 @@
+"""Reading a document's text into its parts (``parse``) and printing them as JSON.
+
+The parser finds what is written and leaves empty what is not: a missing date, a task without
+a deadline, a lead it could only inherit are left for the clerk and listed in ``uncertain``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from directives.docimport.citations import Citation, find_citations
+from directives.docimport.header import BODY_START, read_addressees, read_header
+from directives.docimport.outline import (
+    DASH,
+    LETTER,
+    PLUS,
+    STAR,
+    Node,
+    Paragraph,
+    build_outline,
+    paragraphs,
+)
+from directives.docimport.signature import _ATTACHMENT, Signature, read_signature
+from directives.docimport.tasks import TaskItem, collect_tasks, is_task_part
+from directives.docimport.text import clean_lines
+
+_END_MARK = re.compile(r"\./\.\s*$")
+_TAIL_START = re.compile(
+    r"^(?:Nơi\s*nhận|(?:TM|KT|TL|TUQ)\s*\.\s*[A-ZĐÀ-Ỹ]|Q\s*\.\s*(?:CHỦ TỊCH|GIÁM ĐỐC|BÍ THƯ))",
+    re.IGNORECASE,
+)
+_CLOSING = re.compile(
+    r"^(?:Nhận được|Trên đây|Trong quá trình|Quá trình (?:triển khai|tổ chức|thực hiện)|"
+    r"Yêu cầu (?:các|Thủ trưởng|thủ trưởng)|Đề nghị các .{0,80}(?:nghiêm túc|quan tâm)|"
+    r"(?:Ủy ban nhân dân|UBND|Ban Thường vụ|Thường trực) [^.]{0,60}(?:yêu cầu|đề nghị) "
+    r"[^.]{0,80}(?:nghiêm túc|khẩn trương|triển khai thực hiện|thực hiện)[^.]{0,40}\./\.)",
+)
+_BASIS = re.compile(
+    r"^(?:Căn cứ|Thực hiện|Triển khai|Theo|Xét|Trên cơ sở|Thi hành)\b", re.IGNORECASE
+)
+
+
+@dataclass
+class Section:
+    number: str
+    title: str
+
+
+@dataclass
+class ParsedDocument:
+    document_type: str = ""
+    number: str = ""
+    symbol: str = ""
+    date: datetime.date | None = None
+    month: int | None = None
+    year: int | None = None
+    place: str = ""
+    issuer: str = ""
+    issuer_parent: str = ""
+    is_party: bool = False
+    subject: str = ""
+    addressees: list[str] = field(default_factory=list)
+    references: list[Citation] = field(default_factory=list)
+    preamble: list[str] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    tasks: list[TaskItem] = field(default_factory=list)
+    closing: str = ""
+    signer: Signature = field(default_factory=Signature)
+    uncertain: list[str] = field(default_factory=list)
+
+    @property
+    def looks_like_a_document(self) -> bool:
+        """At least two of the parts every administrative document has."""
+        found = [
+            bool(self.symbol),
+            bool(self.year),
+            bool(self.document_type and self.subject),
+            bool(self.signer.name or self.signer.title),
+            bool(self.signer.recipients),
+            bool(self.addressees),
+        ]
+        return sum(found) >= 2
+
+    def as_json(self) -> dict:
+        return {
+            "document_type": self.document_type,
+            "number": self.number,
+            "symbol": self.symbol,
+            "date": self.date.isoformat() if self.date else None,
+            "month": self.month,
+            "year": self.year,
+            "place": self.place,
+            "issuer": self.issuer,
+            "issuer_parent": self.issuer_parent,
+            "subject": self.subject,
+            "addressees": self.addressees,
+            "references": [citation.as_json() for citation in self.references],
+            "preamble": self.preamble,
+            "sections": [{"number": s.number, "title": s.title} for s in self.sections],
+            "tasks": [task.as_json() for task in self.tasks],
+            "closing": self.closing,
+            "signer": {
+                "authority": self.signer.authority,
+                "title": self.signer.title,
+                "name": self.signer.name,
+            },
+            "recipients": self.signer.recipients,
+            "attachments": self.signer.attachments,
+            "uncertain": self.uncertain,
+        }
+
+
+def _split_tail(lines: list[str]) -> tuple[list[str], list[str]]:
+    """(body lines, the lines of "Nơi nhận" and the signature block)."""
+    for index, line in enumerate(lines):
+        if _END_MARK.search(line):
+            return lines[: index + 1], lines[index + 1 :]
+    for index, line in enumerate(lines):
+        if _TAIL_START.match(line):
+            return lines[:index], lines[index:]
+    return lines, []
+
+
+def _split_closing(items: list[Paragraph]) -> tuple[list[Paragraph], list[Paragraph]]:
+    last_marked = max((i for i, p in enumerate(items) if p.marked), default=-1)
+    for index in range(last_marked + 1, len(items)):
+        closing = _CLOSING.match(items[index].text)
+        if closing or (index == last_marked + 1 and _END_MARK.search(items[index].text)):
+            return items[:index], items[index:]
+    # The last marked item may itself end the text ("… thực hiện./."): nothing to split.
+    return items, []
+
+
+def _title_of(node: Node) -> str:
+    title = node.paragraph.text
+    return title.rstrip(" :.")
+
+
+def parse(text: str) -> ParsedDocument:
+    lines = clean_lines(text)
+    header = read_header(lines)
+    addressees, index = read_addressees(lines, header.body_start)
+    body_lines, tail_lines = _split_tail(lines[index:])
+    signature = read_signature(tail_lines)
+    items, closing = _split_closing(paragraphs(body_lines))
+    # Attachments named at the end of the body ("Kèm theo …") belong with the signature's.
+    while items and not items[-1].marked and _ATTACHMENT.match(items[-1].text):
+        signature.attachments.insert(0, items.pop().text.strip("() "))
+    before, roots = build_outline(items)
+
+    document = ParsedDocument(
+        document_type=header.document_type,
+        number=header.number,
+        symbol=header.symbol,
+        date=header.date,
+        month=header.month,
+        year=header.year,
+        place=header.place,
+        issuer=header.issuer,
+        issuer_parent=header.issuer_parent,
+        is_party=header.is_party,
+        subject=header.subject,
+        addressees=addressees,
+        preamble=[p.text for p in before],
+        closing=" ".join(p.text for p in closing),
+        signer=signature,
+    )
+    basis_text = " ".join(p.text for p in before if _BASIS.match(p.text) or not roots)
+    if not basis_text and before:
+        basis_text = before[0].text
+    if roots and roots[0].paragraph.kind not in (DASH, PLUS, STAR, LETTER):
+        for root in roots:
+            if not is_task_part(_title_of(root)) and "căn cứ" in _title_of(root).lower():
+                basis_text += " " + " ".join(leaf.text for leaf in root.leaves())
+    document.references = find_citations(basis_text)
+
+    if roots and roots[0].paragraph.kind not in (DASH, PLUS, STAR, LETTER):
+        for root in roots:
+            title = _title_of(root)
+            document.sections.append(Section(root.paragraph.mark, title))
+            if is_task_part(title):
+                document.tasks += collect_tasks(root, root.paragraph.mark, addressees)
+    elif roots:
+        body = Node(Paragraph(""), -1, roots)
+        document.tasks = collect_tasks(body, "", addressees)
+    else:
+        # A short công văn without numbered parts: each request after the basis is a task.
+        requests = [p for p in before if not _BASIS.match(p.text) and not p.text.endswith(":")]
+        for paragraph in requests:
+            node = Node(paragraph, 0)
+            document.tasks += collect_tasks(node, "", addressees)
+        document.preamble = [p.text for p in before if p not in requests]
+
+    uncertain = set(header.uncertain)
+    if not document.signer.name:
+        uncertain.add("signer")
+    if not document.addressees and document.document_type == "Công văn":
+        uncertain.add("addressees")
+    for position, task in enumerate(document.tasks):
+        if task.lead_source in ("", "addressees", "previous"):
+            uncertain.add(f"tasks.{position}.lead")
+        if not task.deadline.found:
+            uncertain.add(f"tasks.{position}.deadline")
+    document.uncertain = sorted(uncertain)
+    return document
+
+
+def looks_like_body_start(line: str) -> bool:
+    return bool(BODY_START.match(line))

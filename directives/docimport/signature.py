@@ -1,0 +1,148 @@
+"""The end of a document: "Nơi nhận" and the signature block.
+
+The two sit side by side on paper and arrive in any order (and sometimes on one line) from
+extraction, so each line is classified by what it says: an authority ("TM. ỦY BAN NHÂN DÂN",
+"KT. CHỦ TỊCH"), a title in capitals, a person's name, a recipient item.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_AUTHORITY = re.compile(r"(?:^|\s)(?P<a>TM|KT|TL|TUQ|Q)\s*\.\s*(?P<rest>.*)$")
+_TITLE_WORDS = (
+    "CHỦ TỊCH",
+    "PHÓ CHỦ TỊCH",
+    "BÍ THƯ",
+    "PHÓ BÍ THƯ",
+    "GIÁM ĐỐC",
+    "PHÓ GIÁM ĐỐC",
+    "TRƯỞNG BAN",
+    "PHÓ TRƯỞNG BAN",
+    "TRƯỞNG PHÒNG",
+    "PHÓ TRƯỞNG PHÒNG",
+    "CHÁNH VĂN PHÒNG",
+    "PHÓ CHÁNH VĂN PHÒNG",
+    "BỘ TRƯỞNG",
+    "THỨ TRƯỞNG",
+    "THỦ TƯỚNG",
+    "PHÓ THỦ TƯỚNG",
+    "TỔNG BÍ THƯ",
+    "CHÁNH THANH TRA",
+    "CỤC TRƯỞNG",
+    "VỤ TRƯỞNG",
+    "TRƯỞNG TRẠM",
+    "HIỆU TRƯỞNG",
+    "TRƯỞNG THÔN",
+    "THƯỜNG TRỰC",
+)
+_TITLE = re.compile(
+    r"^(?P<title>(?:"
+    + "|".join(sorted(_TITLE_WORDS, key=len, reverse=True))
+    + r")[A-ZĐÀ-Ỹ\s,.-]*?)"
+    r"(?P<name>(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+)(?:\s+[A-ZĐÀ-Ỹ][a-zđà-ỹ]+){1,5})?\s*$"
+)
+_NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+)(?:\s+[A-ZĐÀ-Ỹ][a-zđà-ỹ]+){0,5}$")
+_NOTE = re.compile(
+    r"^\(?\s*(?:đã ký|ký|chữ ký|ký tên|ký số|ký, ghi rõ|ký và đóng dấu|ký, đóng dấu|"
+    r"đóng dấu|đã ký và đóng dấu|signed)[^)]*\)?\.?$",
+    re.IGNORECASE,
+)
+_RECIPIENTS = re.compile(r"^Nơi\s*nhận\s*:?\s*", re.IGNORECASE)
+_ATTACHMENT = re.compile(
+    r"^(?:\(?\s*(?:Kèm theo|Gửi kèm|Đính kèm)[^)]*\)?|Phụ lục\s+[IVX\d]+.*)$", re.IGNORECASE
+)
+
+
+@dataclass
+class Signature:
+    authority: str = ""
+    title: str = ""
+    name: str = ""
+    recipients: list[str] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)
+
+
+def _split_glued(line: str) -> list[str]:
+    """Separate a signature part glued to a recipient item on the same line."""
+    match = re.search(
+        r"(?<=[;.])\s+(?=(?:TM|KT|TL|TUQ|Q)\s*\.\s|[A-ZĐÀ-Ỹ]{2,}\s[A-ZĐÀ-Ỹ]{2,})", line
+    )
+    if match and line.startswith("-"):
+        return [line[: match.start()], line[match.end() :]]
+    label = _RECIPIENTS.match(line)
+    if label:
+        rest = line[label.end() :].strip()
+        # "Nơi nhận: CHỦ TỊCH": the other column's line ran into the label's.
+        words = rest.split(" - ")[0].split()
+        capitals = rest and not rest.startswith("-") and all(w.isupper() for w in words[:2])
+        if capitals and (_AUTHORITY.match(rest) or _TITLE.match(rest)):
+            return [line[: label.end()], rest]
+        match = re.search(r"\s+(?=(?:TM|KT|TL|TUQ|Q)\.\s)", line)
+        if match:
+            return [line[: match.start()], line[match.end() :]]
+    return [line]
+
+
+def read_signature(lines: list[str]) -> Signature:
+    signature = Signature()
+    recipients: list[str] = []
+    names: list[str] = []
+    titles: list[tuple[int, str]] = []
+    authorities: list[tuple[int, str, str]] = []
+    in_recipients = False
+    pieces = [piece.strip() for line in lines for piece in _split_glued(line) if piece.strip()]
+    for index, line in enumerate(pieces):
+        if _RECIPIENTS.match(line):
+            in_recipients = True
+            rest = _RECIPIENTS.sub("", line).strip()
+            if rest:
+                recipients.append(rest)
+            continue
+        if _NOTE.match(line):
+            continue
+        if _ATTACHMENT.match(line):
+            signature.attachments.append(line.strip("() "))
+            continue
+        authority = _AUTHORITY.match(line)
+        if authority and line.isupper():
+            authorities.append((index, authority["a"] + ".", authority["rest"].strip()))
+            in_recipients = False
+            continue
+        title = _TITLE.match(line)
+        if title and title["title"].strip().isupper():
+            titles.append((index, " ".join(title["title"].split()).strip(" ,.")))
+            if title["name"]:
+                names.append(title["name"])
+            in_recipients = False
+            continue
+        if line.startswith(("-", "+")) or (in_recipients and recipients and not _NAME.match(line)):
+            if line.startswith(("-", "+")) or not recipients:
+                recipients.append(line.lstrip("-+ ").strip())
+            else:
+                recipients[-1] = f"{recipients[-1]} {line}"
+            in_recipients = True
+            continue
+        if _NAME.match(line):
+            names.append(line)
+    signature.recipients = [item.strip(" ;.,") for item in recipients if item.strip(" ;.,")]
+    if authorities:
+        position, abbreviation, rest = authorities[-1]
+        signature.authority = abbreviation
+        after = [title for index, title in titles if index > position]
+        if abbreviation == "Q." and rest:
+            signature.title = rest
+        elif after:
+            signature.title = after[0]
+        else:
+            signature.title = rest
+    elif titles:
+        signature.title = titles[-1][1]
+    if names:
+        # A name broken over two lines ("Nguyễn Anh" / "Tuấn") is joined back.
+        name = names[-1]
+        if len(names) > 1 and len(name.split()) == 1:
+            name = f"{names[-2]} {name}"
+        signature.name = name
+    return signature

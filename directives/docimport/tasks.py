@@ -1,0 +1,242 @@
+"""Tasks in the body's outline, with who leads, who coordinates and by when.
+
+The lead of a task is read, in this order, from the task itself ("Giao Phòng X …", "Phòng X
+chủ trì …", "Đơn vị chủ trì: X"), from the item it sits under ("2. Phòng Kinh tế:"), from its
+part's title ("Trách nhiệm của Thủ trưốc các bộ phận …"), from the task before it in the same
+part when that one named its lead, and last from the addressees. Where it came from is kept, so
+the review page can mark a lead that was only inherited.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from directives.docimport.dates import Deadline, find_deadline
+from directives.docimport.outline import Node
+from directives.docimport.text import key
+
+_HEAD_WORDS = (
+    r"Văn phòng|Phòng|Ban Chỉ huy|Ban|Trung tâm|Trạm|Trường|Thôn|UBND|Ủy ban|HĐND|Hội đồng|"
+    r"Công an|Mặt trận|Hội|Đoàn|Sở|Cơ quan|Đơn vị|Đảng ủy|Bộ phận|Công chức|Chi bộ|Tổ|"
+    r"Trưởng thôn|Bí thư|Chủ tịch|Thủ trưởng|Người đứng đầu|Lãnh đạo|Bộ|Thanh tra|Kho bạc|"
+    r"Chi cục|Bưu điện|Liên đoàn|Quân sự|Chính quyền"
+)
+_HEADS = f"(?:{_HEAD_WORDS})"
+_PLURAL = (
+    r"(?:các|Các)\s+(?:phòng|cơ quan|đơn vị|thôn|trường|bộ phận|ban|ngành|tổ chức|hội|đoàn thể|"
+    r"xã|phường|sở|địa phương|cán bộ|công chức|tổ|chi bộ|trưởng thôn)"
+)
+_STOP_WORDS = (
+    r"chủ trì|phối hợp|theo dõi|thực hiện|tham mưu|hướng dẫn|tổng hợp|triển khai|xây dựng|"
+    r"rà soát|có trách nhiệm|là cơ quan|làm đầu mối|là đầu mối|nghiên cứu|kiểm tra|đôn đốc|"
+    r"báo cáo|tổ chức|chỉ đạo|quán triệt|tuyên truyền|căn cứ|khẩn trương|chủ động|tiếp tục|"
+    r"bố trí|đảm bảo|bảo đảm|phụ trách|cập nhật|lập|thẩm định|trình|giúp|xem xét|kịp thời|nắm|"
+    r"cung cấp|tăng cường|quan tâm|thường xuyên|định kỳ|đẩy mạnh|nâng cao|giám sát|vận động|"
+    r"phổ biến|thông tin|kiện toàn|sắp xếp|đề xuất|cử|tạo điều kiện|hoàn thành|nghiêm túc|"
+    r"tập trung|ban hành|phân công|bổ sung|chấn chỉnh|gửi|trong|để|nhằm|về|theo|tại|với|"
+    r"khi|căn|quản lý|phát huy|duy trì|hỗ trợ|lựa chọn|tiến hành|chịu trách nhiệm|tiếp nhận|"
+    r"thống kê|điều chỉnh|công khai|sơ kết|tổng kết|đánh giá|thành lập|hoàn thiện|làm tốt|"
+    r"cụ thể hóa|chuẩn bị|vận hành|trực tiếp|thống nhất|là|được|đã|sẽ|cần|phải|và\s+(?!UBND|Ủy ban)"
+)
+_UNIT = (
+    r"(?P<unit>(?:(?:Thủ trưởng|Trưởng|Lãnh đạo|Người đứng đầu)\s+(?:các\s+)?)?(?:"
+    + _HEADS
+    + r"|"
+    + _PLURAL
+    + r")[^,;:.()\u201c\"]*?)(?=\s+(?:"
+    + _STOP_WORDS
+    + r")\b|\s*[,;:.()\u201c\"]|$)"
+)
+_GIVEN = re.compile(r"^(?:Giao(?:\s+cho)?|Đề nghị|Yêu cầu)\s+" + _UNIT)
+_LEADS = re.compile(
+    r"(?:^|[;.]\s+)" + _UNIT + r"(?:\s*,\s*[^;.]*?)?\s+(?:chủ trì|là cơ quan chủ trì|làm đầu mối|"
+    r"là đầu mối|có trách nhiệm|chịu trách nhiệm)"
+)
+_FIELD_LEAD = re.compile(
+    r"(?:Cơ quan|Đơn vị)?\s*(?:chủ trì|thực hiện|thực hiện chính|phụ trách)\s*:\s*"
+    r"(?P<units>[^;.]+)",
+    re.IGNORECASE,
+)
+_FIELD_COORD = re.compile(
+    r"(?:Cơ quan|Đơn vị)?\s*phối hợp(?: thực hiện)?\s*:\s*(?P<units>[^;.]+)", re.IGNORECASE
+)
+_COORDINATING = re.compile(
+    r"phối hợp(?:\s+chặt chẽ)?\s+với\s+(?P<units>.+?)(?=\s+(?:trong|để|nhằm|thực hiện|triển khai|"
+    r"tổ chức|tham mưu|xây dựng|rà soát|hướng dẫn|kiểm tra|tổng hợp|theo dõi|tuyên truyền|"
+    r"đôn đốc|báo cáo|giải quyết|xử lý|khi|về việc|về)\b|[;.:(]|$)"
+)
+_HEADING_UNIT = re.compile(r"^(?:Đối với\s+|Trách nhiệm của\s+)?" + _UNIT + r"\s*:?\s*$")
+_TITLE_UNITS = re.compile(r"(?:Trách nhiệm của|Đối với|Giao)\s+(?P<units>.+)$")
+_ATTRIBUTE = re.compile(
+    r"^(?:Thời gian|Thời hạn|Cơ quan|Đơn vị|Chủ trì|Phối hợp|Sản phẩm|Kết quả|Hình thức|"
+    r"Kinh phí|Địa điểm|Thành phần|Tiến độ)[^:]{0,30}:",
+    re.IGNORECASE,
+)
+_SPLIT_UNITS = re.compile(
+    r"\s*(?:,|;|\bvà\b)\s*(?=(?:các\s+|Các\s+)?" + _HEADS + r"|" + _PLURAL + r")"
+)
+#: Titles of parts that state aims, not work (not split into tasks).
+NON_TASK_PARTS = (
+    "muc dich",
+    "yeu cau",
+    "muc tieu",
+    "quan diem",
+    "can cu",
+    "su can thiet",
+    "tinh hinh",
+    "ket qua",
+    "danh gia",
+    "pham vi",
+    "doi tuong",
+    "nguyen tac",
+)
+
+
+@dataclass
+class TaskItem:
+    section: str
+    text: str
+    lead: list[str] = field(default_factory=list)
+    coordinating: list[str] = field(default_factory=list)
+    deadline: Deadline = field(default_factory=Deadline)
+    lead_source: str = ""  # item, heading, section, previous, addressees
+
+    def as_json(self) -> dict:
+        return {
+            "section": self.section,
+            "text": self.text,
+            "lead": self.lead,
+            "coordinating": self.coordinating,
+            "deadline": self.deadline.date.isoformat() if self.deadline.date else None,
+            "cadence": self.deadline.cadence,
+            "report_day": self.deadline.report_day,
+            "deadline_text": self.deadline.phrase,
+            "lead_source": self.lead_source,
+        }
+
+
+def split_units(text: str) -> list[str]:
+    """ "Phòng Kinh tế, Phòng Văn hóa - Xã hội và các thôn" → three names."""
+    text = text.strip(" ,;:.")
+    text = re.sub(r"^(?:với|cùng|các cơ quan, đơn vị có liên quan$)\s*", "", text)
+    parts = _SPLIT_UNITS.split(text)
+    names = []
+    for part in parts:
+        part = re.sub(r"\s+(?:có liên quan|liên quan)$", "", part.strip(" ,;:."))
+        if part and len(part) <= 120:
+            names.append(part)
+    return names
+
+
+def leads_in(text: str) -> list[str]:
+    """Units the text itself puts in charge, or []."""
+    for pattern in (_GIVEN, _LEADS):
+        match = pattern.search(text)
+        if match:
+            start = match.start("unit")
+            # "Giao Phòng Kinh tế, Phòng Tài chính chủ trì": take the whole list before the verb.
+            tail = re.match(
+                r"[^;.]*?(?=\s+(?:chủ trì|có trách nhiệm|chịu trách nhiệm|theo dõi|thực hiện|"
+                r"tham mưu|phối hợp|làm đầu mối|là đầu mối|tổ chức|triển khai|hướng dẫn|rà soát|"
+                r"tổng hợp|xây dựng|kiểm tra|đôn đốc|chỉ đạo)\b)",
+                text[start:],
+            )
+            names = split_units(tail.group() if tail else match["unit"])
+            names = [
+                n
+                for n in names
+                if re.match(
+                    r"(?:Thủ trưởng|Trưởng|Lãnh đạo|Người đứng đầu|"
+                    r"các|Các|" + _HEADS + r")",
+                    n,
+                )
+            ]
+            if names:
+                return names
+    match = _FIELD_LEAD.search(text)
+    if match:
+        return split_units(match["units"])
+    return []
+
+
+def coordinating_in(text: str) -> list[str]:
+    match = _FIELD_COORD.search(text) or _COORDINATING.search(text)
+    if not match:
+        return []
+    return split_units(match["units"])
+
+
+def heading_units(text: str) -> list[str]:
+    """A heading that is only a unit's name ("2. Phòng Kinh tế:") names the lead of its items."""
+    text = text.strip()
+    match = _HEADING_UNIT.match(text)
+    if match and len(text.split()) <= 14:
+        return split_units(match["unit"])
+    return []
+
+
+def title_units(title: str) -> list[str]:
+    match = _TITLE_UNITS.search(title)
+    if not match:
+        return []
+    return split_units(match["units"])
+
+
+def is_task_part(title: str) -> bool:
+    folded = key(title)
+    return not any(folded.startswith(word) or f" {word}" in folded[:30] for word in NON_TASK_PARTS)
+
+
+def _is_attribute(node: Node) -> bool:
+    return bool(_ATTRIBUTE.match(node.text)) and not node.children
+
+
+def collect_tasks(
+    section: Node | None, section_number: str, addressees: list[str]
+) -> list[TaskItem]:
+    """The tasks of one part of the outline (``section`` None: the whole body is one part)."""
+    tasks: list[TaskItem] = []
+    section_leads = title_units(section.paragraph.text) if section else []
+    previous_named: list[str] = []
+
+    def visit(node: Node, inherited: list[str], inherited_deadline: Deadline) -> None:
+        nonlocal previous_named
+        attributes = [child for child in node.children if _is_attribute(child)]
+        others = [child for child in node.children if child not in attributes]
+        own_text = node.text
+        heading = heading_units(node.paragraph.text) if others else []
+        own_deadline = find_deadline(" ".join([own_text, *(a.text for a in attributes)]))
+        deadline = own_deadline if own_deadline.found else inherited_deadline
+        if others:
+            leads = heading or leads_in(own_text) or inherited
+            for child in others:
+                visit(child, leads, deadline)
+            return
+        full = " ".join([own_text, *(a.text for a in attributes)])
+        task = TaskItem(section=section_number, text=own_text, deadline=deadline)
+        named = leads_in(full)
+        if named:
+            task.lead, task.lead_source = named, "item"
+            previous_named = named
+        elif inherited:
+            task.lead, task.lead_source = inherited, "heading"
+        elif section_leads:
+            task.lead, task.lead_source = section_leads, "section"
+        elif previous_named:
+            task.lead, task.lead_source = previous_named, "previous"
+        elif addressees:
+            task.lead, task.lead_source = list(addressees), "addressees"
+        task.coordinating = [c for c in coordinating_in(full) if c not in task.lead]
+        tasks.append(task)
+
+    if section is None:
+        return tasks
+    if not section.children:
+        # A part that is one paragraph is one task.
+        visit(Node(section.paragraph, section.level, [], section.continuation), [], Deadline())
+        return tasks
+    heading = heading_units(section.paragraph.text)
+    for child in section.children:
+        visit(child, heading, Deadline())
+    return tasks
