@@ -13,6 +13,15 @@ class DocumentType(models.TextChoices):
     GUIDANCE = "guidance", _("Hướng dẫn")
     PROGRAMME = "programme", _("Chương trình")
     REPORT = "report", _("Báo cáo")
+    # Documents cited as the legal basis of a directive.
+    DECREE = "decree", _("Nghị định")
+    CIRCULAR = "circular", _("Thông tư")
+    LAW = "law", _("Luật")
+    TELEGRAM = "telegram", _("Công điện")
+    REGULATION = "regulation", _("Quy định")
+    PROJECT = "project", _("Đề án")
+    SUBMISSION = "submission", _("Tờ trình")
+    OTHER = "other", _("Văn bản")
 
 
 #: Abbreviations used in document symbols (Decree 30/2020, Appendix III). A công văn has none.
@@ -27,7 +36,20 @@ DOCUMENT_TYPE_ABBREVIATIONS = {
     DocumentType.GUIDANCE: "HD",
     DocumentType.PROGRAMME: "CTr",
     DocumentType.REPORT: "BC",
+    DocumentType.DECREE: "NĐ",
+    DocumentType.CIRCULAR: "TT",
+    DocumentType.LAW: "",
+    DocumentType.TELEGRAM: "CĐ",
+    DocumentType.REGULATION: "QyĐ",
+    DocumentType.PROJECT: "ĐA",
+    DocumentType.SUBMISSION: "TTr",
+    DocumentType.OTHER: "",
 }
+
+#: How a directive is named in short on labels ("CV 45 · 1.2"): a công văn is "CV".
+DOCUMENT_TYPE_SHORT = {**DOCUMENT_TYPE_ABBREVIATIONS, DocumentType.DISPATCH: "CV",
+                       DocumentType.LAW: "Luật", DocumentType.OTHER: "VB"}
+
 
 
 class SignerAuthority(models.TextChoices):
@@ -153,6 +175,25 @@ class ConcernStatus(models.TextChoices):
 class ExplanationState(models.TextChoices):
     REQUESTED = "requested", _("Chờ giải trình")
     ANSWERED = "answered", _("Đã giải trình")
+
+
+class DocumentSource(models.TextChoices):
+    """How the clerk brought a directive's document in."""
+
+    DOCX = "docx", _("Tệp Word (.docx)")
+    PDF = "pdf", _("Tệp PDF")
+    SCAN = "scan", _("Bản quét (PDF ảnh)")
+    PHOTO = "photo", _("Ảnh chụp")
+    TEXT = "text", _("Văn bản dán vào")
+
+
+class DocumentImportState(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ đọc")
+    READING = "reading", _("Đang đọc văn bản")
+    READY = "ready", _("Chờ kiểm tra, đăng ký")
+    FAILED = "failed", _("Không đọc được")
+    REGISTERED = "registered", _("Đã đăng ký")
+    DISCARDED = "discarded", _("Đã hủy")
 
 
 class ImportState(models.TextChoices):

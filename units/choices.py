@@ -4,10 +4,17 @@ from django.utils.translation import gettext_lazy as _
 
 class OrganisationLevel(models.TextChoices):
     PARTY_CENTRAL = "party_central", _("Cơ quan Trung ương Đảng")
+    PARTY_LOCAL = "party_local", _("Cấp ủy Đảng địa phương")
     STATE_CENTRAL = "state_central", _("Cơ quan Trung ương")
     PROVINCE = "province", _("Ủy ban nhân dân cấp tỉnh")
     PROVINCE_DEPARTMENT = "province_department", _("Cơ quan chuyên môn cấp tỉnh")
+    DISTRICT = "district", _("Cấp huyện (trước 01/7/2025)")
     COMMUNE = "commune", _("Ủy ban nhân dân cấp xã")
+    OTHER = "other", _("Cơ quan, tổ chức khác")
+
+
+#: Levels whose documents carry Party numbering ("221-KL/TW": a hyphen, no colon).
+PARTY_LEVELS = frozenset({OrganisationLevel.PARTY_CENTRAL, OrganisationLevel.PARTY_LOCAL})
 
 
 class UnitKind(models.TextChoices):

@@ -6,7 +6,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sonmai.lib.vntext import nfc
-from units.choices import UNIT_ROLES, ExtensionDeciders, OrganisationLevel, Role, UnitKind
+from units.choices import (
+    PARTY_LEVELS,
+    UNIT_ROLES,
+    ExtensionDeciders,
+    OrganisationLevel,
+    Role,
+    UnitKind,
+)
 
 
 class Organisation(models.Model):
@@ -82,7 +89,7 @@ class Organisation(models.Model):
 
     @property
     def is_party_body(self) -> bool:
-        return self.level == OrganisationLevel.PARTY_CENTRAL
+        return self.level in PARTY_LEVELS
 
     @property
     def header_lines(self) -> list[str]:

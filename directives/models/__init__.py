@@ -6,6 +6,7 @@ from directives.models.extension import DeadlineChange, ExtensionRequest
 from directives.models.followup import AssignmentImport, Concern, ExplanationRequest, Urging
 from directives.models.history import HistoryEntry
 from directives.models.progress import Evidence, IndicatorValue, ProgressUpdate
+from directives.models.registration import DirectiveImport
 
 __all__ = [
     "BEHIND_SCHEDULE_TOLERANCE",
@@ -15,6 +16,7 @@ __all__ = [
     "Concern",
     "DeadlineChange",
     "Directive",
+    "DirectiveImport",
     "Evidence",
     "ExplanationRequest",
     "ExtensionRequest",

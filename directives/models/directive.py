@@ -1,11 +1,19 @@
 from __future__ import annotations
 
+import re
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from directives.choices import DOCUMENT_TYPE_ABBREVIATIONS, DocumentType, SignerAuthority, TaskType
+from directives.choices import (
+    DOCUMENT_TYPE_ABBREVIATIONS,
+    DOCUMENT_TYPE_SHORT,
+    DocumentType,
+    SignerAuthority,
+    TaskType,
+)
 from sonmai.lib import vndate
 from sonmai.lib.vntext import fold, nfc
 from units.models import Organisation, Unit
@@ -44,8 +52,11 @@ class Directive(models.Model):
     issuing_body = models.ForeignKey(
         Organisation,
         verbose_name=_("cơ quan ban hành"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="issued_directives",
+        help_text=_("Để trống khi văn bản được dẫn mà không ghi cơ quan ban hành."),
     )
     subject = models.TextField(_("trích yếu"))
     signer_authority = models.CharField(
@@ -57,6 +68,9 @@ class Directive(models.Model):
     preamble = models.TextField(_("phần mở đầu"), blank=True)
     closing = models.TextField(_("phần kết"), blank=True)
     distribution = models.TextField(_("nơi nhận"), blank=True, help_text=_("Mỗi dòng một nơi."))
+    attachments = models.TextField(
+        _("tài liệu kèm theo"), blank=True, help_text=_("Phụ lục, tài liệu gửi kèm; mỗi dòng một.")
+    )
     original_file = models.FileField(_("tệp văn bản gốc"), upload_to="directives/%Y/", blank=True)
     basis = models.ManyToManyField(
         "self",
@@ -88,8 +102,23 @@ class Directive(models.Model):
         if self.issued_on:
             self.issued_month = self.issued_on.month
             self.issued_year = self.issued_on.year
-        for field in ("subject", "preamble", "closing", "addressees", "distribution"):
+        self.subject = normalise_subject(self.subject)
+        for field in ("subject", "preamble", "closing", "addressees", "distribution", "attachments"):
             setattr(self, field, nfc(getattr(self, field)))
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # One place for the subject rule, whatever path saves the directive.
+        self.subject = normalise_subject(self.subject)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_party_document(self) -> bool:
+        """Party numbering ("221-KL/TW"): from the issuer when known, else from the symbol's
+        shape (type/issuer, "KL/TW", against the state's "UBND-NC" and "2021/QĐ-TTg")."""
+        if self.issuing_body_id:
+            return self.issuing_body.is_party_body
+        symbol = self.symbol
+        return "/" in symbol and "-" not in symbol and not symbol[:4].isdigit()
 
     @property
     def type_abbreviation(self) -> str:
@@ -100,7 +129,7 @@ class Directive(models.Model):
 
         A document not yet numbered shows ``blank`` where the number will go.
         """
-        separator = "-" if self.issuing_body.is_party_body else "/"
+        separator = "-" if self.is_party_document else "/"
         return f"{self.number or blank}{separator}{self.symbol}"
 
     @property
@@ -110,7 +139,7 @@ class Directive(models.Model):
     @property
     def number_line(self) -> str:
         """The header's line: "Số: 120/UBND-NC" (state) or "Số 221-KL/TW" (Party)."""
-        prefix = "Số" if self.issuing_body.is_party_body else "Số:"
+        prefix = "Số" if self.is_party_document else "Số:"
         return f"{prefix} {self.format_code(blank=chr(0x2003) * 3)}"
 
     @property
@@ -134,13 +163,20 @@ class Directive(models.Model):
             parts.append(f"ngày {vndate.short_date(self.issued_on)}")
         elif self.date_text:
             parts.append(self.date_text)
-        parts.append(f"của {self.issuing_body.short_name or self.issuing_body.name}")
+        if self.issuing_body_id:
+            parts.append(f"của {self.issuing_body.short_name or self.issuing_body.name}")
         return " ".join(parts)
+
+    @property
+    def short_label(self) -> str:
+        """How labels name the directive when several are followed: "CV 45", "KH 12"."""
+        kind = DOCUMENT_TYPE_SHORT.get(self.document_type, "")
+        return f"{kind} {self.number or self.format_code()}".strip()
 
     @property
     def place_date_line(self) -> str:
         return vndate.place_date_line(
-            self.issuing_body.place_name,
+            self.issuing_body.place_name if self.issuing_body_id else "",
             self.issued_on,
             month=self.issued_month,
             year=self.issued_year,
@@ -154,8 +190,10 @@ class Directive(models.Model):
         """
         title = self.signer_title.upper()
         if self.signer_authority == SignerAuthority.ON_BEHALF:
-            body = self.issuing_body.header_lines[:1] or [self.issuing_body.name.upper()]
-            return [f"TM. {body[0]}", title]
+            body = self.issuing_body.header_lines[:1] if self.issuing_body_id else []
+            if not body and self.issuing_body_id:
+                body = [self.issuing_body.name.upper()]
+            return [f"TM. {body[0]}", title] if body else [title]
         if self.signer_authority == SignerAuthority.ACTING:
             return [f"Q. {title}"]
         if self.signer_authority:
@@ -181,14 +219,27 @@ class Directive(models.Model):
         return chain
 
 
+_SUBJECT_PREFIX = re.compile(r"^\s*(?:V/v|V/V|v/v|Về việc|về việc|VỀ VIỆC)\s*:?\s*")
+
+
+def normalise_subject(subject: str) -> str:
+    """The subject without a typed "V/v" or "Về việc" (the page and the report add their own)
+    and without a final period."""
+    subject = nfc(" ".join((subject or "").split()))
+    while _SUBJECT_PREFIX.match(subject):
+        subject = _SUBJECT_PREFIX.sub("", subject, count=1)
+    return subject.rstrip(" .")
+
+
 class Section(models.Model):
-    """A numbered part of a directive ("1. Trách nhiệm của …")."""
+    """A numbered part of a directive ("1. Trách nhiệm của …"), or the unnamed body of one
+    whose tasks are not in numbered parts (blank title)."""
 
     directive = models.ForeignKey(
         Directive, verbose_name=_("văn bản"), on_delete=models.CASCADE, related_name="sections"
     )
     number = models.PositiveSmallIntegerField(_("mục số"))
-    title = models.TextField(_("tiêu đề mục"))
+    title = models.TextField(_("tiêu đề mục"), blank=True)
 
     class Meta:
         verbose_name = _("mục")
@@ -199,7 +250,7 @@ class Section(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.title}"
+        return f"{self.directive.short_label} · {self.number}. {self.title}".strip()
 
 
 class Task(models.Model):
@@ -239,6 +290,11 @@ class Task(models.Model):
     def citation(self) -> str:
         """Where the task sits in its source: "mục 1, ý 3"."""
         return f"mục {self.section.number}, ý {self.number}"
+
+    @property
+    def label(self) -> str:
+        """The task named with its directive, for lists that mix directives: "CV 45 · 1.2"."""
+        return f"{self.section.directive.short_label} · {self.section.number}.{self.number}"
 
 
 class Indicator(models.Model):
