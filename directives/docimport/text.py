@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from sonmai.lib.vntext import collapse_spaces, fold
+from sonmai.lib.vntext import collapse_spaces, name_key
 
 _TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _WORD = re.compile(r"[^\W\d_]+")
@@ -68,8 +68,7 @@ def normalise(value: str) -> str:
 
 def key(value: str) -> str:
     """Accent-, case- and punctuation-insensitive form for comparing names."""
-    folded = fold(normalise(value))
-    return collapse_spaces(re.sub(r"[^\w/]+", " ", folded))
+    return name_key(value)
 
 
 def clean_lines(raw: str) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 
@@ -24,3 +25,15 @@ def fold(value: str) -> str:
 
 def collapse_spaces(value: str) -> str:
     return " ".join(value.split())
+
+
+_NOT_WORD = re.compile(r"[^\w/]+")
+
+
+def name_key(value: str) -> str:
+    """Fold a name for matching: no accents, no case, any punctuation or dash a single space.
+
+    "Phòng Văn hóa – Xã hội" and "phong van hoa - xa hoi" give the same key; fold already makes
+    the old tone placement ("hoà") and the new ("hòa") equal.
+    """
+    return collapse_spaces(_NOT_WORD.sub(" ", fold(value)))
