@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from directives.docimport.dates import parse_date_at
+from directives.docimport.text import rx
 
 #: Type words that come before a cited number, longest first so "Thông báo kết luận" wins.
 CITED_TYPES = [
@@ -42,14 +43,29 @@ CITED_TYPES = [
     "Đề án",
     "Văn bản",
 ]
-_TYPES = "|".join(re.escape(t) for t in CITED_TYPES)
+# Lost spaces are common in pasted text ("Côngvăn số 73/TTg-CN"): a type may be glued.
+_TYPES = "|".join(re.escape(t).replace(r"\ ", r"\s*") for t in CITED_TYPES)
 _LETTER = r"A-Za-zĐđÀ-ỹ"
-NOTATION = re.compile(
+NOTATION = rx(
     r"(?<![\w/.-])(?P<number>\d{1,5}[a-z]?)\s?(?P<sep>[-/])\s?"
     r"(?P<symbol>(?:(?:19|20)\d{2}/)?[A-ZĐ][" + _LETTER + r"0-9]*(?:[-/][" + _LETTER + r"0-9]+)+)"
 )
-_TYPE_BEFORE = re.compile(r"(?P<type>" + _TYPES + r")\s*(?:số\s*:?\s*)?$", re.IGNORECASE)
-_OF = re.compile(r"^\s*,?\s*(?:của|do)\s+", re.IGNORECASE)
+_TYPE_BEFORE = rx(r"(?P<type>" + _TYPES + r")\s*(?:số\s*:?\s*)?$", re.IGNORECASE)
+_OF = rx(r"^\s*,?\s*(?:của|do)\s*(?=[A-ZĐÀ-Ỹ])", re.IGNORECASE)
+# The issuer written before the citation: "đề nghị của Bộ X tại văn bản số …",
+# "Ủy ban nhân dân tỉnh An Giang có tờ trình số …".
+_OF_BEFORE = rx(
+    r"(?:của|do)\s*(?P<issuer>[A-ZĐÀ-Ỹ][^;:()]{2,90}?)\s+tại\s+(?:các\s+)?\w+(?:\s\w+)?\s*"
+    r"(?:số\s*)?$",
+    re.IGNORECASE,
+)
+_HAS_BEFORE = rx(
+    r"(?:^|[.;:]\s+|,\s+)(?P<issuer>[A-ZĐÀ-Ỹ][^,;:()]{2,90}?)\s+(?:đã\s+)?có\s+"
+    r"(?:tờ trình|văn bản|công văn|báo cáo|đề nghị|kiến nghị)\s+(?:số\s*)?$",
+    re.IGNORECASE,
+)
+# A word glued to the symbol by a lost space ("885/UBTVQH13-PLngày").
+_GLUED_WORD = rx(r"(?:ngày|của|về|tại|và|năm|được)$")
 _BODY_WORDS = (
     "Ban",
     "Bộ",
@@ -68,12 +84,12 @@ _BODY_WORDS = (
     "Đảng ủy",
     "Quốc hội",
 )
-_ISSUER_STOP = re.compile(
+_ISSUER_STOP = rx(
     r"\s+(?:về|V/v|việc|đối với|nhằm|trong|tại|quy định|hướng dẫn|ban hành|triển khai|"
     r"thực hiện|và các|đã|đến|để|với)\b|[;:(\u201c\"]|\.(?:\s|$)|,\s*(?=(?:ngày|số)\b)",
     re.IGNORECASE,
 )
-_IMPLEMENTS = re.compile(r"\b(?:triển khai|thực hiện|quán triệt|hướng dẫn thực hiện)\b", re.I)
+_IMPLEMENTS = rx(r"\b(?:triển khai|thực hiện|quán triệt|hướng dẫn thực hiện)\b", re.I)
 
 
 @dataclass
@@ -118,9 +134,21 @@ def _issuer(text: str) -> tuple[str, int]:
         else:
             break
     issuer = ", ".join(kept).strip(" .,")
+    # "Bộ trưởng Bộ Giáo dục và Đào tạo (GDĐT)": an abbreviation in brackets is part of it.
+    bracket = re.match(r"\s*\([A-ZĐ][A-ZĐa-z&]{1,9}\)", rest[len(", ".join(kept)) :])
+    if bracket and len(kept) == 1:
+        issuer = f"{issuer}{bracket.group().rstrip()}"
     if len(issuer) > 120 or NOTATION.search(issuer):
         return "", 0
     return issuer, match.end() + len(", ".join(kept))
+
+
+def _issuer_before(text: str) -> str:
+    # From the last "của" only: an earlier one belongs to another clause.
+    last = max(text.rfind("của"), text.rfind(" do "))
+    match = _OF_BEFORE.search(text[last:]) if last >= 0 else None
+    match = match or _HAS_BEFORE.search(text)
+    return match["issuer"].strip() if match else ""
 
 
 def find_citations(text: str) -> list[Citation]:
@@ -129,6 +157,9 @@ def find_citations(text: str) -> list[Citation]:
     seen: set[str] = set()
     for match in NOTATION.finditer(text):
         number, symbol = match["number"], match["symbol"]
+        glued = _GLUED_WORD.search(symbol)
+        if glued and glued.start() > 0 and symbol[glued.start() - 1].isupper():
+            symbol = symbol[: glued.start()]
         if not re.search(r"[A-ZĐ]", symbol) or symbol.count("/") + symbol.count("-") < 1:
             continue
         notation = f"{number}{match['sep']}{symbol}"
@@ -140,16 +171,16 @@ def find_citations(text: str) -> list[Citation]:
             symbol=symbol,
             document_type=_canonical_type(type_match["type"]) if type_match else "",
             start=match.start() - (len(type_match.group()) if type_match else 0),
-            end=match.end(),
+            end=match.end() - (len(match["symbol"]) - len(symbol)),
         )
-        rest = text[match.end() :]
+        rest = text[citation.end :]
         date, used = parse_date_at(rest)
         if date is not None:
             citation.date = date
             rest = rest[used:]
             citation.end += used
         issuer, used = _issuer(rest)
-        citation.issuer = issuer
+        citation.issuer = issuer or _issuer_before(text[max(0, match.start() - 160) : match.start()])
         citation.end += used
         if notation in seen:
             continue
@@ -165,6 +196,6 @@ def find_citations(text: str) -> list[Citation]:
 
 def _canonical_type(word: str) -> str:
     for name in CITED_TYPES:
-        if name.lower() == word.lower():
+        if name.lower().replace(" ", "") == word.lower().replace(" ", ""):
             return name
     return word

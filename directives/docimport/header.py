@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from directives.docimport.dates import make_date
-from directives.docimport.text import key
+from directives.docimport.text import key, rx
 
 #: Printed type lines and the type they give ("THÔNG BÁO KẾT LUẬN" is a Thông báo).
 TYPE_LINES = {
@@ -51,24 +51,26 @@ SYMBOL_TYPES = {
     "CĐ": "Công điện",
     "CV": "Công văn",
 }
-_NATIONAL = re.compile(
+_NATIONAL = rx(
     r"C[ỘO]NG\s*H[ÒO]A\s+X[ÃA]\s+H[ỘO]I\s+CH[ỦU]\s+NGH[ĨI]A\s+VI[ỆE]T\s+NAM", re.I
 )
-_MOTTO = re.compile(r"Độc\s*lập\s*-\s*Tự\s*do\s*-\s*Hạnh\s*phúc", re.I)
-_PARTY = re.compile(r"ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM", re.I)
-_NUMBER = re.compile(
+_MOTTO = rx(r"Độc\s*lập\s*-\s*Tự\s*do\s*-\s*Hạnh\s*phúc", re.I)
+_PARTY = rx(r"ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM", re.I)
+_NUMBER = rx(
     r"^Số\s*:?\s*(?P<number>\d{0,5}[a-z]?)\s*(?P<sep>[-/])\s*"
     r"(?P<symbol>(?:(?:19|20)\d{2}/)?[A-ZĐ][A-Za-zĐđÀ-ỹ0-9]*(?:\s?[-/]\s?[A-Za-zĐđÀ-ỹ0-9]+)*)"
 )
-_PLACE_DATE = re.compile(
-    r"(?P<place>(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ.'-]*\s+){0,4}?[A-ZĐÀ-Ỹ][\wÀ-ỹ.'-]*)\s*,\s*ngày\s*"
+_PLACE_DATE = rx(
+    r"(?P<place>(?:(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]*\.?|TP\.)\s*){0,4}?[A-ZĐÀ-Ỹ][a-zđà-ỹ]+)\s*,\s*ngày\s*"
     r"(?P<d>\d{0,2})\s*(?:tháng|[/.-])\s*(?P<m>\d{0,2})\s*(?:năm|[/.-])\s*(?P<y>(?:19|20)\d{2})"
 )
-_DATE_START = re.compile(r",\s*ngày\s*(\d{0,2})\s*(tháng\s*(\d{0,2})\s*)?$")
-_SUBJECT = re.compile(r"^(?:V/v|V/V|v/v|Về việc|VỀ VIỆC)\s*:?\s*", re.UNICODE)
-_TO = re.compile(r"^Kính\s*gửi\s*:?\s*", re.I)
+_DATE_START = rx(r",\s*ngày\s*(\d{0,2})\s*(tháng\s*(\d{0,2})\s*)?$")
+_SUBJECT = rx(r"^(?:V/v|V/V|v/v|Về việc|VỀ VIỆC)\s*:?\s*", re.UNICODE)
+# Some provinces open a công văn's subject with a bare "Về" ("Về thực hiện chính sách …").
+_SUBJECT_ABOUT = rx(r"^Về\s+(?=[a-zđà-ỹ])")
+_TO = rx(r"^Kính\s*gửi\s*:?\s*", re.I)
 #: Words that open the body: the basis, the order, or the first part.
-BODY_START = re.compile(
+BODY_START = rx(
     r"^(?:Căn cứ|Thực hiện|Triển khai|Theo (?:đề nghị|chỉ đạo|tinh thần|quy định|kế hoạch)|"
     r"Xét đề nghị|Trên cơ sở|Thi hành|Nhằm|Để\s|Qua\s|Ngày\s+\d|Hiện nay|Thời gian qua|"
     r"QUYẾT ĐỊNH\s*:|CHỈ THỊ\s*:|I\s*[.-]\s|1\s*[.)]\s|Điều\s+1\b)",
@@ -195,6 +197,18 @@ def _opens_body(line: str, header: Header, subject_lines: list[str]) -> bool:
     return bool(BODY_START.match(line)) and not (header.document_type and not subject_lines)
 
 
+def _closes_title(line: str, header: Header, issuer_lines: list[str]) -> bool:
+    """The authority line a decision prints between its title and its basis ("CHỦ TỊCH HỘI
+    ĐỒNG BỘ TRƯỞNG", "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …") ends the title."""
+    if header.document_type not in ("Quyết định", "Chỉ thị") or not line.isupper():
+        return False
+    issuer = key(" ".join(issuer_lines))
+    return key(line) == issuer or bool(
+        re.match(r"^(?:CHỦ TỊCH|BỘ TRƯỞNG|THỦ TƯỚNG|GIÁM ĐỐC|ỦY BAN NHÂN DÂN|HỘI ĐỒNG)\b", line)
+        and len(line) < 90
+    )
+
+
 def read_header(lines: list[str]) -> Header:
     header = Header()
     lines = _join_split_dates(lines)
@@ -203,16 +217,14 @@ def read_header(lines: list[str]) -> Header:
     in_subject = False
     seen_number = False
     index = 0
-    while index < len(lines):
+    title_closed = False
+    while index < len(lines) and not title_closed:
         raw = lines[index]
         if (header.year or seen_number or header.document_type) and _opens_body(
             raw, header, subject_lines
         ):
             break
         for line in _strip_right_column(raw, header):
-            line = _take_place_date(line, header)
-            if not line:
-                continue
             number = _NUMBER.match(line)
             if number and not seen_number:
                 seen_number = True
@@ -221,9 +233,16 @@ def read_header(lines: list[str]) -> Header:
                 if number["sep"] == "-":
                     header.is_party = True
                 line = line[number.end() :].strip(" .,")
-                if not line:
-                    continue
-            subject = _SUBJECT.match(line)
+            line = _take_place_date(line, header)
+            if not line:
+                continue
+            if subject_lines and _closes_title(line, header, issuer_lines):
+                title_closed = True
+                break
+            subject = _SUBJECT.match(line) or (
+                seen_number and not header.document_type and not in_subject
+                and _SUBJECT_ABOUT.match(line)
+            )
             if subject and not header.document_type:
                 in_subject = True
                 subject_lines.append(line[subject.end() :])
@@ -260,6 +279,10 @@ def read_header(lines: list[str]) -> Header:
     return header
 
 
+def current_is_dashed(item: str) -> bool:
+    return item.startswith("-")
+
+
 def read_addressees(lines: list[str], start: int) -> tuple[list[str], int]:
     """The "Kính gửi" list beginning at ``lines[start]``: one, a dashed list, or on the next line.
 
@@ -282,6 +305,7 @@ def read_addressees(lines: list[str], start: int) -> tuple[list[str], int]:
         elif line.startswith("-"):
             items.append(current)
             current = line
+            continue
         elif current.endswith((";", ".")) or BODY_START.match(line):
             used -= 1
             break
@@ -291,16 +315,20 @@ def read_addressees(lines: list[str], start: int) -> tuple[list[str], int]:
             used -= 1
             break
         if current.endswith(".") and not current.endswith("./."):
+            # A dashed list may go on after a full stop ("- … Việt Nam." / "- Các đồng chí …").
+            following = sequence[used] if used < len(sequence) else ""
             items.append(current)
             current = ""
-            break
+            if not (current_is_dashed(items[-1]) and following.startswith("-")):
+                break
     else:
         used = len(sequence)
     if current:
         items.append(current)
     cleaned = []
     for item in items:
-        for part in re.split(r"(?:^|[;,]\s*)-\s+", item):
+        # "Sở Tài chính; Sở Nội vụ": two addressees on one line.
+        for part in re.split(r"(?:^|[;,]\s*)-\s+|;\s+(?=[A-ZĐÀ-Ỹ])", item):
             part = " ".join(part.split()).strip(" -;.,")
             if part:
                 cleaned.append(part)

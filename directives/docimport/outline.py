@@ -11,18 +11,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from directives.docimport.text import rx
+
 # Marker kinds in the order they nest; a document uses some of them.
 ROMAN, ARTICLE, NUMBER, NUMBER2, NUMBER3, LETTER, DASH, PLUS, STAR = range(9)
 _MARKERS = [
-    (ROMAN, re.compile(r"^(?P<m>(?:X{0,3})(?:IX|IV|V?I{1,3}|V|X))\s*[.:\-–]\s*(?=\S)")),
-    (ARTICLE, re.compile(r"^Điều\s+(?P<m>\d{1,3})\s*[.:]\s*")),
-    (NUMBER3, re.compile(r"^(?P<m>\d{1,2}\.\d{1,2}\.\d{1,2})\.?\s+(?=\S)")),
-    (NUMBER2, re.compile(r"^(?P<m>\d{1,2}\.\d{1,2})\.?\s+(?=\S)")),
-    (NUMBER, re.compile(r"^(?P<m>\d{1,2})\s*[.)]\s*(?=[^\d\s/.])")),
-    (LETTER, re.compile(r"^(?P<m>[a-zđ])\s*\)\s*(?=\S)|^(?P<m2>[a-hđ])\.\s+(?=[A-ZĐÀ-Ỹ])")),
-    (DASH, re.compile(r"^[-•–]\s*(?=\S)")),
-    (PLUS, re.compile(r"^\+\s*(?=\S)")),
-    (STAR, re.compile(r"^\*\s*(?=[^\s*])")),
+    (ROMAN, rx(r"^(?P<m>(?:X{0,3})(?:IX|IV|V?I{1,3}|V|X))\s*[.:\-–]\s*(?=\S)")),
+    (ARTICLE, rx(r"^Điều\s+(?P<m>\d{1,3})\s*[.:]\s*")),
+    (NUMBER3, rx(r"^(?P<m>\d{1,2}\.\d{1,2}\.\d{1,2})\.?\s+(?=\S)")),
+    (NUMBER2, rx(r"^(?P<m>\d{1,2}\.\d{1,2})\.?\s+(?=\S)")),
+    (NUMBER, rx(r"^(?P<m>\d{1,2})\s*[.)]\s*(?=[^\d\s/.])")),
+    (LETTER, rx(r"^(?P<m>[a-zđ])\s*\)\s*(?=\S)|^(?P<m2>[a-hđ])\.\s+(?=[A-ZĐÀ-Ỹ])")),
+    (DASH, rx(r"^[-•–]\s*(?=\S)")),
+    (PLUS, rx(r"^\+\s*(?=\S)")),
+    (STAR, rx(r"^\*\s*(?=[^\s*])")),
 ]
 _SENTENCE_END = (".", ":", ";", "!", "?", "./.")
 

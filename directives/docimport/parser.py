@@ -24,20 +24,36 @@ from directives.docimport.outline import (
 )
 from directives.docimport.signature import _ATTACHMENT, Signature, read_signature
 from directives.docimport.tasks import TaskItem, collect_tasks, is_task_part
-from directives.docimport.text import clean_lines
+from directives.docimport.text import clean_lines, rx
 
-_END_MARK = re.compile(r"\./\.\s*$")
-_TAIL_START = re.compile(
+_END_MARK = rx(r"\./\.\s*$")
+_TAIL_START = rx(
     r"^(?:Nơi\s*nhận|(?:TM|KT|TL|TUQ)\s*\.\s*[A-ZĐÀ-Ỹ]|Q\s*\.\s*(?:CHỦ TỊCH|GIÁM ĐỐC|BÍ THƯ))",
     re.IGNORECASE,
 )
-_CLOSING = re.compile(
+_CLOSING = rx(
     r"^(?:Nhận được|Trên đây|Trong quá trình|Quá trình (?:triển khai|tổ chức|thực hiện)|"
-    r"Yêu cầu (?:các|Thủ trưởng|thủ trưởng)|Đề nghị các .{0,80}(?:nghiêm túc|quan tâm)|"
-    r"(?:Ủy ban nhân dân|UBND|Ban Thường vụ|Thường trực) [^.]{0,60}(?:yêu cầu|đề nghị) "
-    r"[^.]{0,80}(?:nghiêm túc|khẩn trương|triển khai thực hiện|thực hiện)[^.]{0,40}\./\.)",
+    r"Trân trọng|"
+    r"Yêu cầu (?:các|Thủ trưởng|thủ trưởng)[^.]{0,160}(?:nghiêm túc|khẩn trương)|"
+    r"Đề nghị (?:các|quý)[^.]{0,100}(?:nghiêm túc|quan tâm)[^.]{0,60}(?:thực hiện|phối hợp)|"
+    r"[^.]{0,120}\bthông báo (?:để|cho)\b[^.]{0,160}\b(?:biết|thực hiện)|"
+    r"[^.]{0,160}(?:yêu cầu|đề nghị)[^.]{0,160}(?:nghiêm túc|khẩn trương)[^.]{0,20}"
+    r"(?:tổ chức )?(?:triển khai )?thực hiện)",
 )
-_BASIS = re.compile(
+# Lines that say how to reach someone: neither a task nor part of one.
+_CONTACT = rx(
+    r"^(?:Địa chỉ|Điện thoại|Fax|E-?mail|Website|Thông tin chi tiết|Mọi chi tiết|"
+    r"Chi tiết xin liên hệ|Đầu mối liên hệ)\b",
+    re.IGNORECASE,
+)
+# A request inside a basis sentence: "Thực hiện …, Bộ X đề nghị các Sở … báo cáo …".
+_REQUEST = rx(r"\b(?:đề nghị|yêu cầu|giao)\s+(?!của\b)(?:các\s+|cho\s+)?[A-ZĐÀ-Ỹa-zđ]")
+_SIGNATURE_LINE = rx(
+    r"^(?:(?:TM|KT|TL|TUQ|Q)\s*\.\s*\S|(?:Phó\s+)?(?:Chủ tịch|Bí thư|Giám đốc|Bộ trưởng|"
+    r"Thủ tướng|Chủ nhiệm)$|\(?\s*đã ký\s*\)?$)",
+    re.IGNORECASE,
+)
+_BASIS = rx(
     r"^(?:Căn cứ|Thực hiện|Triển khai|Theo|Xét|Trên cơ sở|Thi hành)\b", re.IGNORECASE
 )
 
@@ -120,10 +136,16 @@ def _split_tail(lines: list[str]) -> tuple[list[str], list[str]]:
     for index, line in enumerate(lines):
         if _TAIL_START.match(line):
             return lines[:index], lines[index:]
+    # No "Nơi nhận" and no "./.": the signature block at the very end still is one.
+    for index in range(max(0, len(lines) - 6), len(lines)):
+        if _SIGNATURE_LINE.match(lines[index]):
+            return lines[:index], lines[index:]
     return lines, []
 
 
 def _split_closing(items: list[Paragraph]) -> tuple[list[Paragraph], list[Paragraph]]:
+    # Contact lines after the requests ("Địa chỉ: …", "Email: …") are left out of both.
+    items = [p for p in items if p.marked or not _CONTACT.match(p.text)]
     last_marked = max((i for i, p in enumerate(items) if p.marked), default=-1)
     for index in range(last_marked + 1, len(items)):
         closing = _CLOSING.match(items[index].text)
@@ -133,9 +155,20 @@ def _split_closing(items: list[Paragraph]) -> tuple[list[Paragraph], list[Paragr
     return items, []
 
 
+def _is_request(text: str, *, first: bool = False) -> bool:
+    """A paragraph of a công văn without parts that asks someone to do something. The opening
+    paragraph and those opening with the basis ("Thực hiện …", "Về đề nghị …") do only when
+    they go on to ask ("…, đề nghị các Sở …")."""
+    if text.endswith(":") or _CONTACT.match(text) or _ATTACHMENT.match(text):
+        return False
+    if first or _BASIS.match(text) or text.startswith("Về "):
+        return bool(_REQUEST.search(text.split(",", 1)[-1]))
+    return True
+
+
 def _title_of(node: Node) -> str:
     title = node.paragraph.text
-    return title.rstrip(" :.")
+    return _END_MARK.sub("", title).rstrip(" :.")
 
 
 def parse(text: str) -> ParsedDocument:
@@ -167,9 +200,16 @@ def parse(text: str) -> ParsedDocument:
         closing=" ".join(p.text for p in closing),
         signer=signature,
     )
-    basis_text = " ".join(p.text for p in before if _BASIS.match(p.text) or not roots)
-    if not basis_text and before:
-        basis_text = before[0].text
+    # The basis: the opening paragraphs, not the requests that follow them in a công văn
+    # without parts (a request that opens with its basis, "Thực hiện …, đề nghị …", counts).
+    basis_text = " ".join(
+        p.text
+        for p in before
+        if roots
+        or not _is_request(p.text, first=p is before[0])
+        or _BASIS.match(p.text)
+        or p.text.startswith("Về ")
+    )
     if roots and roots[0].paragraph.kind not in (DASH, PLUS, STAR, LETTER):
         for root in roots:
             if not is_task_part(_title_of(root)) and "căn cứ" in _title_of(root).lower():
@@ -187,10 +227,9 @@ def parse(text: str) -> ParsedDocument:
         document.tasks = collect_tasks(body, "", addressees)
     else:
         # A short công văn without numbered parts: each request after the basis is a task.
-        requests = [p for p in before if not _BASIS.match(p.text) and not p.text.endswith(":")]
-        for paragraph in requests:
-            node = Node(paragraph, 0)
-            document.tasks += collect_tasks(node, "", addressees)
+        requests = [p for p in before if _is_request(p.text, first=p is before[0])]
+        body = Node(Paragraph(""), -1, [Node(p, 0) for p in requests])
+        document.tasks = collect_tasks(body, "", addressees)
         document.preamble = [p.text for p in before if p not in requests]
 
     uncertain = set(header.uncertain)

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_AUTHORITY = re.compile(r"(?:^|\s)(?P<a>TM|KT|TL|TUQ|Q)\s*\.\s*(?P<rest>.*)$")
+from directives.docimport.text import rx
+
+_AUTHORITY = rx(r"(?:^|\s)(?P<a>TM|KT|TL|TUQ|Q)\s*\.\s*(?P<rest>.*)$")
 _TITLE_WORDS = (
     "CHỦ TỊCH",
     "PHÓ CHỦ TỊCH",
@@ -36,21 +38,36 @@ _TITLE_WORDS = (
     "HIỆU TRƯỞNG",
     "TRƯỞNG THÔN",
     "THƯỜNG TRỰC",
+    "CHỦ NHIỆM",
+    "PHÓ CHỦ NHIỆM",
+    "TRƯỞNG TRẠM",
+    "GIÁM ĐỐC SỞ",
+    "VỤ TRƯỞNG",
+    "CHÁNH ÁN",
+    "VIỆN TRƯỞNG",
+    "TỔNG GIÁM ĐỐC",
+    "PHÓ",
 )
-_TITLE = re.compile(
+#: A title written in ordinary case on its own line ("Phó Chủ tịch"), as old documents do.
+_PLAIN_TITLE = rx(
+    r"^(?:Phó\s+)?(?:Chủ tịch|Bí thư|Giám đốc|Bộ trưởng|Thủ tướng|Chủ nhiệm|Trưởng ban|"
+    r"Chánh Văn phòng|Thứ trưởng)$",
+    re.IGNORECASE,
+)
+_TITLE = rx(
     r"^(?P<title>(?:"
     + "|".join(sorted(_TITLE_WORDS, key=len, reverse=True))
     + r")[A-ZĐÀ-Ỹ\s,.-]*?)"
     r"(?P<name>(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+)(?:\s+[A-ZĐÀ-Ỹ][a-zđà-ỹ]+){1,5})?\s*$"
 )
-_NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+)(?:\s+[A-ZĐÀ-Ỹ][a-zđà-ỹ]+){0,5}$")
-_NOTE = re.compile(
+_NAME = rx(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+)(?:\s+[A-ZĐÀ-Ỹ][a-zđà-ỹ]+){0,5}$")
+_NOTE = rx(
     r"^\(?\s*(?:đã ký|ký|chữ ký|ký tên|ký số|ký, ghi rõ|ký và đóng dấu|ký, đóng dấu|"
     r"đóng dấu|đã ký và đóng dấu|signed)[^)]*\)?\.?$",
     re.IGNORECASE,
 )
-_RECIPIENTS = re.compile(r"^Nơi\s*nhận\s*:?\s*", re.IGNORECASE)
-_ATTACHMENT = re.compile(
+_RECIPIENTS = rx(r"^Nơi\s*nhận\s*:?\s*", re.IGNORECASE)
+_ATTACHMENT = rx(
     r"^(?:\(?\s*(?:Kèm theo|Gửi kèm|Đính kèm)[^)]*\)?|Phụ lục\s+[IVX\d]+.*)$", re.IGNORECASE
 )
 
@@ -96,7 +113,7 @@ def read_signature(lines: list[str]) -> Signature:
     for index, line in enumerate(pieces):
         if _RECIPIENTS.match(line):
             in_recipients = True
-            rest = _RECIPIENTS.sub("", line).strip()
+            rest = _RECIPIENTS.sub("", line).strip().lstrip("-+ ")
             if rest:
                 recipients.append(rest)
             continue
@@ -117,6 +134,15 @@ def read_signature(lines: list[str]) -> Signature:
                 names.append(title["name"])
             in_recipients = False
             continue
+        if _PLAIN_TITLE.match(line):
+            titles.append((index, line.strip()))
+            in_recipients = False
+            continue
+        if line.isupper() and authorities and not line.startswith(("-", "+")):
+            # A line of capitals under the authority: the rest of a long title or body name.
+            titles.append((index, " ".join(line.split()).strip(" ,.")))
+            in_recipients = False
+            continue
         if line.startswith(("-", "+")) or (in_recipients and recipients and not _NAME.match(line)):
             if line.startswith(("-", "+")) or not recipients:
                 recipients.append(line.lstrip("-+ ").strip())
@@ -127,22 +153,26 @@ def read_signature(lines: list[str]) -> Signature:
         if _NAME.match(line):
             names.append(line)
     signature.recipients = [item.strip(" ;.,") for item in recipients if item.strip(" ;.,")]
+    after = titles
     if authorities:
         position, abbreviation, rest = authorities[-1]
         signature.authority = abbreviation
-        after = [title for index, title in titles if index > position]
+        after = [(index, title) for index, title in titles if index > position]
         if abbreviation == "Q." and rest:
-            signature.title = rest
-        elif after:
-            signature.title = after[0]
-        else:
-            signature.title = rest
-    elif titles:
-        signature.title = titles[-1][1]
+            after = after or [(position, rest)]
+        elif not after:
+            after = [(position, rest)]
+    if after:
+        # The title is the last line of capitals before the name; "PHÓ" / "CHỦ NHIỆM" split
+        # over two lines is joined back.
+        title = after[-1][1]
+        if len(after) > 1 and after[-2][1] == "PHÓ":
+            title = f"PHÓ {title}"
+        signature.title = title
     if names:
-        # A name broken over two lines ("Nguyễn Anh" / "Tuấn") is joined back.
+        # A name broken over two lines ("Nguyễn" / "Khắc Định") is joined back.
         name = names[-1]
-        if len(names) > 1 and len(name.split()) == 1:
+        if len(names) > 1 and (len(name.split()) == 1 or len(names[-2].split()) == 1):
             name = f"{names[-2]} {name}"
         signature.name = name
     return signature

@@ -14,68 +14,69 @@ from dataclasses import dataclass, field
 
 from directives.docimport.dates import Deadline, find_deadline
 from directives.docimport.outline import Node
-from directives.docimport.text import key
+from directives.docimport.text import key, rx
 
 _HEAD_WORDS = (
-    r"Văn phòng|Phòng|Ban Chỉ huy|Ban|Trung tâm|Trạm|Trường|Thôn|UBND|Ủy ban|HĐND|Hội đồng|"
-    r"Công an|Mặt trận|Hội|Đoàn|Sở|Cơ quan|Đơn vị|Đảng ủy|Bộ phận|Công chức|Chi bộ|Tổ|"
-    r"Trưởng thôn|Bí thư|Chủ tịch|Thủ trưởng|Người đứng đầu|Lãnh đạo|Bộ|Thanh tra|Kho bạc|"
-    r"Chi cục|Bưu điện|Liên đoàn|Quân sự|Chính quyền"
+    r"Văn phòng|Phòng|Ban Chỉ huy|Ban Cán sự|Ban|Trung tâm|Trạm|Trường|Thôn|UBND|Ủy ban|HĐND|"
+    r"Hội đồng|Công an|Mặt trận|Hội(?!\s+(?:nghị|thảo|thi|diễn))|Đoàn(?!\s+kết)|Sở|Cơ quan|"
+    r"Đơn vị|Đảng ủy|Bộ phận|Công chức|Chi bộ|Tổ(?!\s+chức)|Trưởng thôn|Bí thư|Chủ tịch|Thủ trưởng|Người đứng đầu|Lãnh đạo|Bộ|Thanh tra|Kho bạc|"
+    r"Chi cục|Cục|Tổng cục|Bưu điện|Liên đoàn|Quân sự|Chính quyền|Đài|Viện|Hiệp hội|Ngân hàng|"
+    r"Bảo hiểm|Tòa án|Tập đoàn|Tổng công ty|Báo(?!\s+cáo)|Giám đốc|Bộ trưởng|Thủ tướng|Tỉnh ủy|Huyện ủy"
 )
 _HEADS = f"(?:{_HEAD_WORDS})"
 _PLURAL = (
     r"(?:các|Các)\s+(?:phòng|cơ quan|đơn vị|thôn|trường|bộ phận|ban|ngành|tổ chức|hội|đoàn thể|"
-    r"xã|phường|sở|địa phương|cán bộ|công chức|tổ|chi bộ|trưởng thôn)"
+    r"xã|phường|sở|địa phương|cán bộ|công chức|tổ|chi bộ|trưởng thôn|bộ|huyện|tỉnh|"
+    r"[A-ZĐÀ-Ỹ]\w*)"
 )
-_STOP_WORDS = (
+_UNIT_START = rx(
+    r"(?:(?:Thủ trưởng|Trưởng|Lãnh đạo|Người đứng đầu|Giám đốc|Chủ tịch|Bộ trưởng)\s+"
+    r"(?:các\s+)?)?(?:" + _HEAD_WORDS + r"|" + _PLURAL + r"|(?:sở|ủy ban|UBND|phòng)\s)"
+)
+#: Verbs after which a unit's name has ended ("Phòng Kinh tế | chủ trì …").
+_ACTIONS = (
     r"chủ trì|phối hợp|theo dõi|thực hiện|tham mưu|hướng dẫn|tổng hợp|triển khai|xây dựng|"
     r"rà soát|có trách nhiệm|là cơ quan|làm đầu mối|là đầu mối|nghiên cứu|kiểm tra|đôn đốc|"
     r"báo cáo|tổ chức|chỉ đạo|quán triệt|tuyên truyền|căn cứ|khẩn trương|chủ động|tiếp tục|"
     r"bố trí|đảm bảo|bảo đảm|phụ trách|cập nhật|lập|thẩm định|trình|giúp|xem xét|kịp thời|nắm|"
     r"cung cấp|tăng cường|quan tâm|thường xuyên|định kỳ|đẩy mạnh|nâng cao|giám sát|vận động|"
-    r"phổ biến|thông tin|kiện toàn|sắp xếp|đề xuất|cử|tạo điều kiện|hoàn thành|nghiêm túc|"
-    r"tập trung|ban hành|phân công|bổ sung|chấn chỉnh|gửi|trong|để|nhằm|về|theo|tại|với|"
-    r"khi|căn|quản lý|phát huy|duy trì|hỗ trợ|lựa chọn|tiến hành|chịu trách nhiệm|tiếp nhận|"
-    r"thống kê|điều chỉnh|công khai|sơ kết|tổng kết|đánh giá|thành lập|hoàn thiện|làm tốt|"
-    r"cụ thể hóa|chuẩn bị|vận hành|trực tiếp|thống nhất|là|được|đã|sẽ|cần|phải|và\s+(?!UBND|Ủy ban)"
+    r"phổ biến|kiện toàn|sắp xếp|đề xuất|cử|tạo điều kiện|hoàn thành|nghiêm túc|tập trung|"
+    r"ban hành|phân công|bổ sung|chấn chỉnh|gửi|quản lý|phát huy|duy trì|hỗ trợ|lựa chọn|"
+    r"tiến hành|chịu trách nhiệm|tiếp nhận|thống kê|điều chỉnh|công khai|sơ kết|tổng kết|"
+    r"đánh giá|thành lập|hoàn thiện|làm tốt|cụ thể hóa|chuẩn bị|vận hành|trực tiếp|thống nhất|"
+    r"ra|ký|chịu|xin|thông báo|giải quyết|xử lý|tiếp thu|hoàn chỉnh|phát động|cân đối|"
+    r"khắc phục|nghiêm|có ý kiến|dự thảo|soạn thảo|sớm|cần|phải|được|sẽ|đã|đang|tạm dừng|"
+    r"dừng|rà|thu hồi|bàn giao|sử dụng|tiếp|làm|đưa|thẩm tra|tổng|chấp hành|giữ|nộp"
 )
-_UNIT = (
-    r"(?P<unit>(?:(?:Thủ trưởng|Trưởng|Lãnh đạo|Người đứng đầu)\s+(?:các\s+)?)?(?:"
-    + _HEADS
-    + r"|"
-    + _PLURAL
-    + r")[^,;:.()\u201c\"]*?)(?=\s+(?:"
-    + _STOP_WORDS
-    + r")\b|\s*[,;:.()\u201c\"]|$)"
-)
-_GIVEN = re.compile(r"^(?:Giao(?:\s+cho)?|Đề nghị|Yêu cầu)\s+" + _UNIT)
-_LEADS = re.compile(
-    r"(?:^|[;.]\s+)" + _UNIT + r"(?:\s*,\s*[^;.]*?)?\s+(?:chủ trì|là cơ quan chủ trì|làm đầu mối|"
-    r"là đầu mối|có trách nhiệm|chịu trách nhiệm)"
-)
-_FIELD_LEAD = re.compile(
+_ACTION = rx(r"\s*,?\s+(?:" + _ACTIONS + r")\b|\s*[;:.]\s|\s*[;:.]?$")
+_VERB = rx(r"\s*,?\s+(?:" + _ACTIONS + r")\b")
+#: Names that only point back at the addressees ("đề nghị các đồng chí quan tâm …").
+_ADDRESSEES_AGAIN = rx(r"^(?:các |quý )?(?:đồng chí|quý cơ quan|quý đơn vị|quý vị)$", re.I)
+_ASKS = rx(r"(?:^|(?<=[\s,;.]))(?:[Gg]iao(?:\s+cho)?|[Đđ]ề nghị|[Yy]êu cầu)\s+(?!của\b)")
+_FIELD_LEAD = rx(
     r"(?:Cơ quan|Đơn vị)?\s*(?:chủ trì|thực hiện|thực hiện chính|phụ trách)\s*:\s*"
     r"(?P<units>[^;.]+)",
     re.IGNORECASE,
 )
-_FIELD_COORD = re.compile(
+_FIELD_COORD = rx(
     r"(?:Cơ quan|Đơn vị)?\s*phối hợp(?: thực hiện)?\s*:\s*(?P<units>[^;.]+)", re.IGNORECASE
 )
-_COORDINATING = re.compile(
+_COORDINATING = rx(
     r"phối hợp(?:\s+chặt chẽ)?\s+với\s+(?P<units>.+?)(?=\s+(?:trong|để|nhằm|thực hiện|triển khai|"
     r"tổ chức|tham mưu|xây dựng|rà soát|hướng dẫn|kiểm tra|tổng hợp|theo dõi|tuyên truyền|"
-    r"đôn đốc|báo cáo|giải quyết|xử lý|khi|về việc|về)\b|[;.:(]|$)"
+    r"đôn đốc|báo cáo|giải quyết|xử lý|khi|về việc|về|căn cứ|thẩm định|tiếp tục)\b|[;.:]|$)"
 )
-_HEADING_UNIT = re.compile(r"^(?:Đối với\s+|Trách nhiệm của\s+)?" + _UNIT + r"\s*:?\s*$")
-_TITLE_UNITS = re.compile(r"(?:Trách nhiệm của|Đối với|Giao)\s+(?P<units>.+)$")
-_ATTRIBUTE = re.compile(
+_TITLE_UNITS = rx(r"(?:Trách nhiệm của|Đối với|Giao)\s+(?P<units>.+)$")
+_ATTRIBUTE = rx(
     r"^(?:Thời gian|Thời hạn|Cơ quan|Đơn vị|Chủ trì|Phối hợp|Sản phẩm|Kết quả|Hình thức|"
     r"Kinh phí|Địa điểm|Thành phần|Tiến độ)[^:]{0,30}:",
     re.IGNORECASE,
 )
-_SPLIT_UNITS = re.compile(
-    r"\s*(?:,|;|\bvà\b)\s*(?=(?:các\s+|Các\s+)?" + _HEADS + r"|" + _PLURAL + r")"
+_SPLIT_UNITS = rx(
+    r"\s*(?:,|;|\bvà\b)\s*(?=(?:(?:Thủ trưởng|Giám đốc|Chủ tịch)\s+)?(?:" + _HEAD_WORDS + r"|"
+    + _PLURAL + r")\b)"
 )
+_ADDRESS_PREFIX = rx(r"^(?:Giám đốc|Thủ trưởng|Chủ tịch|Các đồng chí|Đồng chí)\s*:\s*")
 #: Titles of parts that state aims, not work (not split into tasks).
 NON_TASK_PARTS = (
     "muc dich",
@@ -118,42 +119,45 @@ class TaskItem:
 
 def split_units(text: str) -> list[str]:
     """ "Phòng Kinh tế, Phòng Văn hóa - Xã hội và các thôn" → three names."""
-    text = text.strip(" ,;:.")
-    text = re.sub(r"^(?:với|cùng|các cơ quan, đơn vị có liên quan$)\s*", "", text)
-    parts = _SPLIT_UNITS.split(text)
+    text = _ADDRESS_PREFIX.sub("", text.strip(" ,;:."))
+    text = re.sub(r"^(?:với|cùng)\s+", "", text)
     names = []
-    for part in parts:
+    for part in _SPLIT_UNITS.split(text):
         part = re.sub(r"\s+(?:có liên quan|liên quan)$", "", part.strip(" ,;:."))
         if part and len(part) <= 120:
             names.append(part)
     return names
 
 
+def _phrase_at(text: str, start: int, *, verb: bool = False) -> list[str]:
+    """Units named from ``start`` up to the verb that follows them (``verb``: there must be
+    one, as when the unit is the subject of the sentence)."""
+    prefix = _ADDRESS_PREFIX.match(text[start:])
+    if prefix:
+        start += prefix.end()
+    if not _UNIT_START.match(text, start):
+        return []
+    stop = (_VERB if verb else _ACTION).search(text, start + 2)
+    if stop is None or stop.start() - start > 220:
+        return []
+    return split_units(text[start : stop.start()])
+
+
+def _sentence_starts(text: str) -> list[int]:
+    return [0] + [m.end() for m in re.finditer(r"[.;]\s+(?=[A-ZĐÀ-Ỹ])", text)]
+
+
 def leads_in(text: str) -> list[str]:
-    """Units the text itself puts in charge, or []."""
-    for pattern in (_GIVEN, _LEADS):
-        match = pattern.search(text)
-        if match:
-            start = match.start("unit")
-            # "Giao Phòng Kinh tế, Phòng Tài chính chủ trì": take the whole list before the verb.
-            tail = re.match(
-                r"[^;.]*?(?=\s+(?:chủ trì|có trách nhiệm|chịu trách nhiệm|theo dõi|thực hiện|"
-                r"tham mưu|phối hợp|làm đầu mối|là đầu mối|tổ chức|triển khai|hướng dẫn|rà soát|"
-                r"tổng hợp|xây dựng|kiểm tra|đôn đốc|chỉ đạo)\b)",
-                text[start:],
-            )
-            names = split_units(tail.group() if tail else match["unit"])
-            names = [
-                n
-                for n in names
-                if re.match(
-                    r"(?:Thủ trưởng|Trưởng|Lãnh đạo|Người đứng đầu|"
-                    r"các|Các|" + _HEADS + r")",
-                    n,
-                )
-            ]
-            if names:
-                return names
+    """Units the text itself puts in charge, or []: "Giao X …", "đề nghị X …", "X chủ trì …",
+    a sentence that opens with a unit and a verb ("Bộ Nội vụ tổng hợp …"), "Chủ trì: X"."""
+    for match in _ASKS.finditer(text):
+        names = _phrase_at(text, match.end())
+        if names:
+            return names
+    for start in _sentence_starts(text):
+        names = _phrase_at(text, start, verb=True)
+        if names:
+            return names
     match = _FIELD_LEAD.search(text)
     if match:
         return split_units(match["units"])
@@ -169,11 +173,12 @@ def coordinating_in(text: str) -> list[str]:
 
 def heading_units(text: str) -> list[str]:
     """A heading that is only a unit's name ("2. Phòng Kinh tế:") names the lead of its items."""
-    text = text.strip()
-    match = _HEADING_UNIT.match(text)
-    if match and len(text.split()) <= 14:
-        return split_units(match["unit"])
-    return []
+    text = re.sub(r"^(?:Đối với|Trách nhiệm của)\s+", "", text.strip()).rstrip(" :.")
+    if len(text.split()) > 14 or not _UNIT_START.match(text):
+        return []
+    if _ACTION.search(text) and _ACTION.search(text).start() < len(text):
+        return []
+    return split_units(text)
 
 
 def title_units(title: str) -> list[str]:
@@ -216,9 +221,14 @@ def collect_tasks(
         full = " ".join([own_text, *(a.text for a in attributes)])
         task = TaskItem(section=section_number, text=own_text, deadline=deadline)
         named = leads_in(full)
+        if named and all(_ADDRESSEES_AGAIN.match(name) for name in named):
+            named = []
+            task.lead, task.lead_source = list(addressees), "addressees"
         if named:
             task.lead, task.lead_source = named, "item"
             previous_named = named
+        elif task.lead:
+            pass
         elif inherited:
             task.lead, task.lead_source = inherited, "heading"
         elif section_leads:
