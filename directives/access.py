@@ -16,6 +16,7 @@ from directives.models import (
     AssignmentImport,
     Concern,
     Directive,
+    DirectiveImport,
     Evidence,
     ExplanationRequest,
     ExtensionRequest,
@@ -180,4 +181,31 @@ def get_import_for(user: object, pk: int) -> AssignmentImport:
     if job is None:
         raise Http404
     policy.require(user, policy.Capability.MANAGE_DIRECTIVES)
+    return job
+
+
+def require_registering(user: object) -> None:
+    """The clerk and the monitoring office register and edit directives (403 for others)."""
+    policy.require(user, policy.Capability.MANAGE_DIRECTIVES)
+
+
+def get_directive_for_editing(user: object, pk: int) -> Directive:
+    directive = get_directive_for(user, pk)
+    require_registering(user)
+    return directive
+
+
+def get_document_import_for(user: object, pk: int) -> DirectiveImport:
+    """A document brought in for registration: the organisation's people who see everything
+    may know it exists (else 404); only those who register may open it (else 403)."""
+    if not policy.sees_whole_organisation(user):
+        raise Http404
+    job = (
+        DirectiveImport.objects.filter(organisation_id=user.organisation_id, pk=pk)
+        .select_related("uploaded_by", "directive")
+        .first()
+    )
+    if job is None:
+        raise Http404
+    require_registering(user)
     return job

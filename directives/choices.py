@@ -83,6 +83,10 @@ class Cadence(models.TextChoices):
     YEARLY = "yearly", _("Hằng năm")
 
 
+#: The reporting rhythm of a task without a deadline ("thường xuyên"), unless the document says
+#: another: the commune reports to the province monthly (the reports' default schedule).
+DEFAULT_ONGOING_CADENCE = Cadence.MONTHLY
+
 #: How many months one cadence period spans.
 CADENCE_MONTHS = {
     Cadence.MONTHLY: 1,

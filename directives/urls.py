@@ -1,6 +1,14 @@
 from django.urls import path
 
-from directives.views import dashboard, extensions, followup, pages, progress, search
+from directives.views import (
+    dashboard,
+    extensions,
+    followup,
+    pages,
+    progress,
+    registration,
+    search,
+)
 
 app_name = "directives"
 
@@ -18,6 +26,23 @@ urlpatterns = [
     path("gia-han/", extensions.extension_list, name="extension_list"),
     path("gia-han/<int:pk>/", extensions.extension_decide, name="extension_decide"),
     path("tim-kiem/", search.search, name="search"),
+]
+
+# Registering directives from their document or by hand, and editing them.
+urlpatterns += [
+    path("van-ban/moi/", registration.directive_create, name="directive_create"),
+    path("van-ban/<int:pk>/sua/", registration.directive_edit, name="directive_edit"),
+    path("van-ban/<int:pk>/tep-goc/", registration.directive_file, name="directive_file"),
+    path("van-ban/nhap/", registration.document_upload, name="document_upload"),
+    path("van-ban/nhap/<int:pk>/", registration.document_review, name="document_review"),
+    path("van-ban/nhap/<int:pk>/doc-lai/", registration.document_retry, name="document_retry"),
+    path("van-ban/nhap/<int:pk>/huy/", registration.document_discard, name="document_discard"),
+    path("van-ban/nhap/<int:pk>/tep/", registration.document_file, name="document_file"),
+    path(
+        "van-ban/nhap/<int:pk>/trang/<int:page>/",
+        registration.document_page,
+        name="document_page",
+    ),
 ]
 
 urlpatterns += [

@@ -114,6 +114,29 @@ def sync_schedules(now: datetime.datetime, *, full: bool = False) -> int:
     return len(rows) - len(known) + sum(len(pks) for pks in changed.values())
 
 
+def schedule_assignments(assignment_ids: list[int], now: datetime.datetime) -> None:
+    """Give new assignments their schedule now, in the caller's transaction, so a directive
+    registered a moment ago has its reminders planned by the very next pass."""
+    rows = Assignment.objects.filter(pk__in=assignment_ids).values_list("pk", "updated_at")
+    ReminderSchedule.objects.bulk_create(
+        [
+            ReminderSchedule(assignment_id=pk, next_reminder_at=now, source_updated_at=updated)
+            for pk, updated in rows
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def first_reminders(
+    assignment_ids: list[int], now: datetime.datetime, calendar: WorkCalendar | None = None
+) -> dict[int, datetime.datetime | None]:
+    """When each assignment is first reminded: now if something is due already, else the
+    policy's next time (None: nothing to remind, such as finished work)."""
+    calendar = calendar or WorkCalendar.current()
+    current, upcoming = current_occurrences(assignment_ids, now, calendar)
+    return {pk: now if current.get(pk) else upcoming.get(pk) for pk in current}
+
+
 def _sync_all(now: datetime.datetime) -> int:
     missing = Assignment.objects.filter(reminder_schedule__isnull=True).values_list(
         "pk", "updated_at"

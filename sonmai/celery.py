@@ -33,6 +33,12 @@ app.conf.beat_schedule = {
         "schedule": 120.0,
         "options": {"expires": 110},
     },
+    # Directive documents whose reading job was lost or whose worker died.
+    "directives-resume-documents": {
+        "task": "directives.tasks.resume_directive_documents",
+        "schedule": 120.0,
+        "options": {"expires": 110},
+    },
 }
 
 

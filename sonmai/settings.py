@@ -183,6 +183,13 @@ NOTIFICATIONS_GIVE_UP_HOURS = env.int("NOTIFICATIONS_GIVE_UP_HOURS", 72, minimum
 # message was lost: Redis restarted without persistence, or a worker died holding it).
 NOTIFICATIONS_REQUEUE_AFTER = env.int("NOTIFICATIONS_REQUEUE_AFTER", 120, minimum=1)
 
+# --- Registering directives from their documents (directives/docimport/) --------------------
+# Largest file accepted; the file is read in a child process of the worker limited to
+# IMPORT_MEMORY_MB of memory and IMPORT_TIMEOUT seconds (OCR takes about two seconds a page).
+DIRECTIVE_IMPORT_MAX_BYTES = env.int("DIRECTIVE_IMPORT_MAX_BYTES", 25 * 1024 * 1024, minimum=1)
+DIRECTIVE_IMPORT_TIMEOUT = env.int("DIRECTIVE_IMPORT_TIMEOUT", 240, minimum=10)
+DIRECTIVE_IMPORT_MEMORY_MB = env.int("DIRECTIVE_IMPORT_MEMORY_MB", 1024, minimum=128)
+
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "units.User"
 LOGIN_URL = "login"
@@ -202,6 +209,8 @@ LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
+# Day-first date input on every page and in the admin (sonmai/formats/).
+FORMAT_MODULE_PATH = ["sonmai.formats"]
 USE_TZ = True
 
 # --- Files ----------------------------------------------------------------------------------

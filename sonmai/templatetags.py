@@ -32,3 +32,21 @@ def long_date(value: datetime.date | None) -> str:
 def lines(value: str) -> list[str]:
     """Split a multi-line text field into its non-empty lines."""
     return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+@register.filter
+def in_set(value: object, collection: object) -> bool:
+    """``{% if path|in_set:marks %}``: membership with a computed left side."""
+    try:
+        return value in collection
+    except TypeError:
+        return False
+
+
+@register.filter
+def get_item(mapping: object, key: object) -> object:
+    """``mapping|get_item:key`` for dictionaries keyed by a variable."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None

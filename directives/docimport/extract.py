@@ -39,6 +39,9 @@ OCR_DPI = 250
 SCANNED_PAGE_CHARS = 40
 #: Below this many letters recognised in all, there was no document in the picture.
 MIN_DOCUMENT_LETTERS = 80
+#: Pages drawn as pictures for the review page (the source beside the fields), and their width.
+PREVIEW_PAGES = 8
+PREVIEW_WIDTH = 900
 
 KINDS = ("docx", "pdf", "image", "text")
 
@@ -58,6 +61,20 @@ class Extraction:
     method: str  # "docx", "pdf", "ocr", "text"
     pages: int = 1
     confidence: float | None = None  # mean OCR word confidence, 0–100
+    previews: list[str] | None = None  # file names of page pictures in the preview folder
+
+
+def _save_preview(image: object, folder: Path | None, index: int) -> str | None:
+    if folder is None or index >= PREVIEW_PAGES:
+        return None
+    picture = image.convert("L")
+    if picture.width > PREVIEW_WIDTH:
+        picture = picture.resize(
+            (PREVIEW_WIDTH, round(picture.height * PREVIEW_WIDTH / picture.width))
+        )
+    name = f"page-{index + 1}.png"
+    picture.save(folder / name, optimize=True)
+    return name
 
 
 # --- Recognising the file ----------------------------------------------------------------------
@@ -328,7 +345,19 @@ def _ocr_pages(images: Callable[[int], object], count: int, progress: Callable) 
     )
 
 
-def pdf_text(path: Path, progress: Callable) -> Extraction:
+def _pdf_previews(pdf: object, folder: Path | None) -> list[str]:
+    names = []
+    for index in range(min(len(pdf), PREVIEW_PAGES) if folder else 0):
+        page = pdf[index]
+        image = page.render(scale=100 / 72, grayscale=True).to_pil()
+        page.close()
+        name = _save_preview(image, folder, index)
+        if name:
+            names.append(name)
+    return names
+
+
+def pdf_text(path: Path, progress: Callable, previews: Path | None = None) -> Extraction:
     import pdfplumber
     import pypdfium2
     from pdfminer.pdfdocument import PDFPasswordIncorrect
@@ -363,7 +392,9 @@ def pdf_text(path: Path, progress: Callable) -> Extraction:
     except Exception:
         raise ExtractionError("corrupt") from None
     if scanned_pages * 2 < count:
-        return Extraction(text="\n".join(lines), method="pdf", pages=count)
+        return Extraction(
+            text="\n".join(lines), method="pdf", pages=count, previews=_pdf_previews(pdf, previews)
+        )
     # A scan: no text layer worth the name, so every page goes through OCR.
     if count > MAX_OCR_PAGES:
         raise ExtractionError("too_many_scanned_pages", pages=count, limit=MAX_OCR_PAGES)
@@ -374,11 +405,13 @@ def pdf_text(path: Path, progress: Callable) -> Extraction:
         page.close()
         return image
 
-    return _ocr_pages(render, count, progress)
+    result = _ocr_pages(render, count, progress)
+    result.previews = _pdf_previews(pdf, previews)
+    return result
 
 
 # --- Photos -------------------------------------------------------------------------------------
-def image_text(path: Path, progress: Callable) -> Extraction:
+def image_text(path: Path, progress: Callable, previews: Path | None = None) -> Extraction:
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -399,7 +432,10 @@ def image_text(path: Path, progress: Callable) -> Extraction:
     elif longest < 1500:
         factor = 1500 / longest
         upright = upright.resize((round(upright.width * factor), round(upright.height * factor)))
-    return _ocr_pages(lambda _index: upright, 1, progress)
+    result = _ocr_pages(lambda _index: upright, 1, progress)
+    name = _save_preview(upright, previews, 0)
+    result.previews = [name] if name else []
+    return result
 
 
 def plain_text(path: Path) -> Extraction:
@@ -411,13 +447,13 @@ def plain_text(path: Path) -> Extraction:
     return Extraction(text=text, method="text")
 
 
-def extract(path: Path, kind: str, progress: Callable) -> Extraction:
+def extract(path: Path, kind: str, progress: Callable, previews: Path | None = None) -> Extraction:
     if kind == "docx":
         return docx_text(path)
     if kind == "pdf":
-        return pdf_text(path, progress)
+        return pdf_text(path, progress, previews)
     if kind == "image":
-        return image_text(path, progress)
+        return image_text(path, progress, previews)
     if kind == "text":
         return plain_text(path)
     raise ExtractionError("unknown_format")
@@ -431,12 +467,13 @@ def _emit(message: dict) -> None:
 
 def main(argv: list[str]) -> int:
     path, kind = Path(argv[0]), argv[1]
+    previews = Path(argv[2]) if len(argv) > 2 and argv[2] else None
 
     def progress(step: str, done: int, total: int) -> None:
         _emit({"progress": {"step": step, "done": done, "total": total}})
 
     try:
-        result = extract(path, kind, progress)
+        result = extract(path, kind, progress, previews)
     except ExtractionError as error:
         _emit({"error": error.code, "detail": error.detail})
         return 0
@@ -463,12 +500,21 @@ def extract_in_child(
     timeout: float,
     memory_mb: int,
     on_progress: Callable[[str, int, int], None] | None = None,
+    previews: Path | None = None,
 ) -> Extraction:
-    """Read ``path`` in a child process limited to ``memory_mb`` and ``timeout`` seconds."""
+    """Read ``path`` in a child process limited to ``memory_mb`` and ``timeout`` seconds; page
+    pictures go to the folder ``previews`` when one is given."""
     kind = detect_kind(path)
     if kind == "text":
         return plain_text(path)
-    command = [sys.executable, "-m", "directives.docimport.extract", str(path), kind]
+    command = [
+        sys.executable,
+        "-m",
+        "directives.docimport.extract",
+        str(path),
+        kind,
+        str(previews or ""),
+    ]
     started = time.monotonic()
     process = subprocess.Popen(  # noqa: S603 - our own module, arguments we built
         command,

@@ -250,3 +250,20 @@ def collect_tasks(
     for child in section.children:
         visit(child, heading, Deadline())
     return tasks
+
+
+_TYPE_HINTS = [
+    ("report", re.compile(r"^(?:Báo cáo|Tổng hợp|Thống kê|Định kỳ báo cáo)", re.I)),
+    ("review", re.compile(r"^(?:Rà soát|Kiểm tra|Thanh tra)", re.I)),
+    ("opinion", re.compile(r"^(?:Cho ý kiến|Góp ý|Tham gia ý kiến)", re.I)),
+    ("approve", re.compile(r"^(?:Phê duyệt|Thẩm định)", re.I)),
+]
+
+
+def task_type_hint(text: str) -> str:
+    """What the task asks back, from its first words ("Rà soát …" → review); "do" otherwise."""
+    opening = re.sub(r"^(?:Giao\s+[^,]{0,80}?\s+(?:chủ trì,?\s*)?)", "", text.strip())
+    for value, pattern in _TYPE_HINTS:
+        if pattern.match(opening):
+            return value
+    return "do"

@@ -57,6 +57,7 @@ class Migration(migrations.Migration):
                 ('page_count', models.PositiveSmallIntegerField(default=0, verbose_name='số trang')),
                 ('ocr_confidence', models.FloatField(blank=True, null=True, verbose_name='độ tin cậy nhận dạng chữ')),
                 ('text', models.TextField(blank=True, verbose_name='văn bản đã đọc')),
+                ('previews', models.JSONField(blank=True, default=list, verbose_name='ảnh các trang')),
                 ('parsed', models.JSONField(blank=True, default=dict, verbose_name='kết quả phân tích')),
                 ('draft', models.JSONField(blank=True, default=dict, verbose_name='bản nháp đang sửa')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tải lên lúc')),

@@ -170,10 +170,18 @@ class Assignment(TrackedModel):
     def __str__(self) -> str:
         return f"{self.task.citation} – {self.unit}"
 
+    @staticmethod
+    def timing_problem(due_date: datetime.date | None, cadence: str) -> str | None:
+        """Why a deadline and a reporting cadence cannot go together, or None."""
+        if due_date is None and not cadence:
+            return _("Cần có hạn hoàn thành hoặc chu kỳ báo cáo.")
+        return None
+
     def clean(self) -> None:
         errors = {}
-        if self.due_date is None and not self.cadence:
-            errors["due_date"] = _("Cần có hạn hoàn thành hoặc chu kỳ báo cáo.")
+        problem = self.timing_problem(self.due_date, self.cadence)
+        if problem:
+            errors["due_date"] = problem
         if self.status == AssignmentStatus.DONE and self.completed_on is None:
             errors["completed_on"] = _("Nhiệm vụ đã hoàn thành cần có ngày hoàn thành.")
         if (

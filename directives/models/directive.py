@@ -286,6 +286,16 @@ class Task(models.Model):
         self.search_text = fold(f"{self.short_title} {self.text}")
         super().save(*args, **kwargs)
 
+    @staticmethod
+    def derive_short_title(text: str, limit: int = 90) -> str:
+        """A list-friendly name from the task's words: its first clause, cut at a word."""
+        text = " ".join(nfc(text or "").split()).lstrip("-+• ")
+        first = re.split(r"[;:.](?:\s|$)|,\s(?=(?:đồng thời|trong đó|nhằm|để)\b)", text)[0]
+        if len(first) <= limit:
+            return first.rstrip(" ,")
+        cut = first[:limit].rsplit(" ", 1)[0]
+        return f"{cut.rstrip(' ,')}…"
+
     @property
     def citation(self) -> str:
         """Where the task sits in its source: "mục 1, ý 3"."""

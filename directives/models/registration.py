@@ -59,6 +59,7 @@ class DirectiveImport(models.Model):
     page_count = models.PositiveSmallIntegerField(_("số trang"), default=0)
     ocr_confidence = models.FloatField(_("độ tin cậy nhận dạng chữ"), null=True, blank=True)
     text = models.TextField(_("văn bản đã đọc"), blank=True)
+    previews = models.JSONField(_("ảnh các trang"), default=list, blank=True)
     parsed = models.JSONField(_("kết quả phân tích"), default=dict, blank=True)
     draft = models.JSONField(_("bản nháp đang sửa"), default=dict, blank=True)
     directive = models.ForeignKey(

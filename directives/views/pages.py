@@ -36,7 +36,15 @@ def directive_list(request: HttpRequest) -> HttpResponse:
     directives = list(access.visible_directives(request.user).select_related("issuing_body"))
     counts = bucket_counts_by_directive(access.visible_assignments(request.user), today)
     rows = [(directive, counts.get(directive.pk)) for directive in directives]
-    return render(request, "directives/directive_list.html", {"rows": rows, "today": today})
+    return render(
+        request,
+        "directives/directive_list.html",
+        {
+            "rows": rows,
+            "today": today,
+            "can_register": policy.has_capability(request.user, policy.Capability.MANAGE_DIRECTIVES),
+        },
+    )
 
 
 @login_required

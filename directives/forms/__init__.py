@@ -11,9 +11,9 @@ from directives.choices import AssignmentStatus, Bucket, ReviewState, UnitKindFi
 from directives.dashboard import Filters
 from directives.models import Assignment, Indicator
 from directives.periods import recent_periods
+from sonmai.formats.vi.formats import DATE_INPUT_FORMATS
 from sonmai.lib.vntext import nfc
 
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
 RESULTS_MAX = 5000
 NOTE_MAX = 3000
 TOO_LONG = _("Nội dung quá dài: tối đa %(limit_value)d ký tự (hiện có %(show_value)d).")
@@ -39,6 +39,38 @@ class DateInput(forms.DateInput):
         if isinstance(value, datetime.date):
             return value.isoformat()
         return super().format_value(value)
+
+
+class VNDateInput(forms.TextInput):
+    """A date typed as the commune writes it ("15/12/2026"), with a calendar button beside it
+    (``static/js/vndate.js``; without JavaScript the field is typed)."""
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        defaults = {
+            "placeholder": "dd/mm/yyyy",
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "data-vndate": "",
+            "maxlength": 10,
+            "pattern": r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}",
+        }
+        super().__init__({**defaults, **(attrs or {})})
+
+    def format_value(self, value: object) -> str | None:
+        if isinstance(value, datetime.date):
+            return f"{value.day:02d}/{value.month:02d}/{value.year}"
+        return super().format_value(value)
+
+
+class VNDateField(forms.DateField):
+    widget = VNDateInput
+    default_error_messages = {  # noqa: RUF012 - Django's pattern for field messages
+        "invalid": _("Ngày chưa đúng: hãy ghi dạng ngày/tháng/năm, ví dụ 15/12/2026."),
+    }
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
+        super().__init__(**kwargs)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
