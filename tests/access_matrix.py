@@ -320,6 +320,82 @@ CASES: list[Case] = [
         method="post",
         data={"answer": "Chờ hướng dẫn của tỉnh."},
     ),
+    # --- registering directives: the clerk and the monitoring office; leaders read ------------
+    Case(
+        "directives:directive_create",
+        lambda c: reverse("directives:directive_create"),
+        statuses(403, officer=200, clerk=200),
+    ),
+    Case(
+        "directives:directive_create",
+        lambda c: reverse("directives:directive_create"),
+        statuses(403, officer=200, clerk=200),
+        method="post",
+        data={"action": "register"},
+    ),
+    Case(
+        "directives:directive_edit",
+        lambda c: reverse("directives:directive_edit", args=[c.directive.pk]),
+        statuses(403, officer=200, clerk=200, outsider=404),
+    ),
+    Case(
+        "directives:directive_edit",
+        lambda c: reverse("directives:directive_edit", args=[c.other_directive.pk]),
+        statuses(403, officer=200, clerk=200, outsider=404, hamlet_head_a=404),
+        method="post",
+        data={"action": "save"},
+    ),
+    Case(
+        "directives:directive_file",
+        lambda c: reverse("directives:directive_file", args=[c.directive.pk]),
+        statuses(200, outsider=404),
+    ),
+    Case(
+        "directives:document_upload",
+        lambda c: reverse("directives:document_upload"),
+        statuses(403, officer=200, clerk=200),
+    ),
+    Case(
+        "directives:document_upload",
+        lambda c: reverse("directives:document_upload"),
+        statuses(403, officer=200, clerk=200),
+        method="post",
+        data={"text": ""},
+    ),
+    Case(
+        "directives:document_review",
+        lambda c: reverse("directives:document_review", args=[c.document_import.pk]),
+        statuses(403, officer=200, clerk=200, outsider=404, **dict.fromkeys(UNIT_PEOPLE, 404)),
+    ),
+    Case(
+        "directives:document_review",
+        lambda c: reverse("directives:document_review", args=[c.document_import.pk]),
+        statuses(403, officer=200, clerk=200, outsider=404, **dict.fromkeys(UNIT_PEOPLE, 404)),
+        method="post",
+        data={"action": "draft"},
+    ),
+    Case(
+        "directives:document_retry",
+        lambda c: reverse("directives:document_retry", args=[c.document_import.pk]),
+        statuses(403, officer=302, clerk=302, outsider=404, **dict.fromkeys(UNIT_PEOPLE, 404)),
+        method="post",
+    ),
+    Case(
+        "directives:document_discard",
+        lambda c: reverse("directives:document_discard", args=[c.document_import.pk]),
+        statuses(403, officer=302, clerk=302, outsider=404, **dict.fromkeys(UNIT_PEOPLE, 404)),
+        method="post",
+    ),
+    Case(
+        "directives:document_file",
+        lambda c: reverse("directives:document_file", args=[c.document_import.pk]),
+        statuses(403, officer=200, clerk=200, outsider=404, **dict.fromkeys(UNIT_PEOPLE, 404)),
+    ),
+    Case(
+        "directives:document_page",
+        lambda c: reverse("directives:document_page", args=[c.document_import.pk, 1]),
+        statuses(403, officer=200, clerk=200, outsider=404, **dict.fromkeys(UNIT_PEOPLE, 404)),
+    ),
     Case(
         "directives:import_upload",
         lambda c: reverse("directives:import_upload", args=[c.directive.pk]),

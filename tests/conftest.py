@@ -6,14 +6,20 @@ only; a second dispatch for B only; and a second commune whose hamlet head is th
 """
 
 import datetime
+import io
 import uuid
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.test import Client
+from PIL import Image
 
-from directives.choices import AssignmentStatus
-from directives.models import AssignmentImport, Concern, ExplanationRequest
+from directives.choices import AssignmentStatus, DocumentImportState, DocumentSource
+from directives.docimport.parser import parse
+from directives.models import AssignmentImport, Concern, DirectiveImport, ExplanationRequest
+from directives.seed import SON_MAI_DISPATCH
 from tests import factories as f
 from units.choices import Role, UnitKind
 
@@ -48,6 +54,7 @@ class Cast:
     concern_a: object  # a difficulty hamlet A raised
     explanation_b: object  # an explanation demanded of department B
     import_job: object  # a checked, not yet applied sheet of assignments
+    document_import: object  # a dispatch read from its file, waiting for the clerk's review
 
 
 @pytest.fixture
@@ -101,6 +108,9 @@ def cast(db) -> Cast:
         errors=[],
     )
 
+    document_import = _document_import(commune, officer)
+    directive.original_file.save("cv.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+
     return Cast(
         commune=commune,
         vhxh=vhxh,
@@ -128,7 +138,34 @@ def cast(db) -> Cast:
         concern_a=concern_a,
         explanation_b=explanation_b,
         import_job=import_job,
+        document_import=document_import,
     )
+
+
+def _document_import(commune, uploader) -> DirectiveImport:
+    """The seed dispatch as the worker leaves it after reading: text, parts, a page picture."""
+    text = SON_MAI_DISPATCH.read_text(encoding="utf-8")
+    job = DirectiveImport(
+        organisation=commune,
+        uploaded_by=uploader,
+        token=uuid.uuid4(),
+        source=DocumentSource.PDF,
+        extension=".pdf",
+        original_name="cong-van.pdf",
+        state=DocumentImportState.READY,
+        method="pdf",
+        page_count=2,
+        text=text,
+        parsed=parse(text).as_json(),
+    )
+    job.file.save("x.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
+    picture = io.BytesIO()
+    Image.new("L", (20, 30), 255).save(picture, "PNG")
+    job.previews = [
+        default_storage.save(f"directive-imports/previews/{job.token}/page-1.png", picture)
+    ]
+    job.save()
+    return job
 
 
 @pytest.fixture

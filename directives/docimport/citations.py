@@ -151,6 +151,14 @@ def _issuer_before(text: str) -> str:
     return match["issuer"].strip() if match else ""
 
 
+def notation_key(text: str) -> str:
+    """ "221-KL/TW", "221/KL/TW" and "Kết luận số 221-KL/TW" all give "221|kl/tw"."""
+    match = NOTATION.search(text or "")
+    if match:
+        return f"{match['number']}|{match['symbol']}".casefold()
+    return " ".join((text or "").split()).casefold()
+
+
 def find_citations(text: str) -> list[Citation]:
     """Every cited document in ``text``, in order, each notation once."""
     found: list[Citation] = []

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directives.choices import AssignmentRole, DocumentImportState, DocumentType
+from directives.docimport.citations import notation_key
 from directives.models import Assignment, Directive, DirectiveImport, Section, Task
 from directives.models.directive import normalise_subject
 from directives.services.extensions import change_due_date
@@ -43,8 +44,8 @@ class ReferenceData:
     implements: str = ""  # the notation of another reference this one implements
 
     @property
-    def notation(self) -> str:
-        return f"{self.number}/{self.symbol}" if self.number else self.symbol
+    def key(self) -> str:
+        return notation_key(f"{self.number}/{self.symbol}") if self.number else self.symbol.casefold()
 
 
 @dataclass
@@ -194,15 +195,16 @@ def _reference_directive(
 def _link_basis(directive: Directive, references: list[ReferenceData], organisation) -> None:
     """The directive implements the references no other reference implements; a reference that
     says it implements another ("Công văn 120 … triển khai Kết luận 221") is linked to it."""
-    made = {ref.notation: _reference_directive(ref, organisation=organisation) for ref in references}
-    implemented = {ref.implements for ref in references if ref.implements in made}
+    made = {ref.key: _reference_directive(ref, organisation=organisation) for ref in references}
+    implemented = {notation_key(ref.implements) for ref in references if ref.implements}
     for reference in references:
-        document = made[reference.notation]
+        document = made[reference.key]
         if document.pk == directive.pk:
             continue
-        if reference.implements in made and made[reference.implements].pk != document.pk:
-            document.basis.add(made[reference.implements])
-        if reference.notation not in implemented or len(made) == 1:
+        parent = made.get(notation_key(reference.implements)) if reference.implements else None
+        if parent is not None and parent.pk != document.pk:
+            document.basis.add(parent)
+        if reference.key not in implemented or len(made) == 1:
             directive.basis.add(document)
     # A document listed only as the basis of another stays in the chain through it.
 
