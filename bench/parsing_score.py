@@ -97,7 +97,10 @@ def score(name: str, expected: dict, parsed: dict) -> DocumentScore:
         unused.remove(match)
         result.tasks_found += 1
         lead_right = sorted(norm(task["lead"])) == sorted(norm(match["lead"]))
-        deadline_right = (task["deadline"], task["cadence"]) == (match["deadline"], match["cadence"])
+        deadline_right = (task["deadline"], task["cadence"]) == (
+            match["deadline"],
+            match["cadence"],
+        )
         if lead_right and deadline_right:
             result.tasks_right += 1
         else:
@@ -111,7 +114,9 @@ def score(name: str, expected: dict, parsed: dict) -> DocumentScore:
 
 def corpus(held_out: bool | None = None) -> list[tuple[str, str, dict]]:
     """(name, text, expected) of each document; ``held_out`` True/False selects one part."""
-    names = (CORPUS / "heldout.txt").read_text().split() if (CORPUS / "heldout.txt").exists() else []
+    names = (
+        (CORPUS / "heldout.txt").read_text().split() if (CORPUS / "heldout.txt").exists() else []
+    )
     out = []
     for path in sorted(CORPUS.glob("*.txt")):
         if path.name == "heldout.txt":
@@ -130,7 +135,8 @@ class Summary:
     @property
     def field_accuracy(self) -> dict[str, float]:
         return {
-            name: sum(d.fields[name] for d in self.documents) / len(self.documents) for name in FIELDS
+            name: sum(d.fields[name] for d in self.documents) / len(self.documents)
+            for name in FIELDS
         }
 
     @property

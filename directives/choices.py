@@ -47,9 +47,12 @@ DOCUMENT_TYPE_ABBREVIATIONS = {
 }
 
 #: How a directive is named in short on labels ("CV 45 · 1.2"): a công văn is "CV".
-DOCUMENT_TYPE_SHORT = {**DOCUMENT_TYPE_ABBREVIATIONS, DocumentType.DISPATCH: "CV",
-                       DocumentType.LAW: "Luật", DocumentType.OTHER: "VB"}
-
+DOCUMENT_TYPE_SHORT = {
+    **DOCUMENT_TYPE_ABBREVIATIONS,
+    DocumentType.DISPATCH: "CV",
+    DocumentType.LAW: "Luật",
+    DocumentType.OTHER: "VB",
+}
 
 
 class SignerAuthority(models.TextChoices):

@@ -41,13 +41,38 @@ from units.matching import UnitMatcher
 
 EditorState = dict[str, Any]
 HEADER_FIELDS = [
-    "document_type", "number", "symbol", "issued_on", "issued_month", "issued_year", "issuer",
-    "issuer_parent", "place", "subject", "addressees", "preamble", "closing", "signer_authority",
-    "signer_title", "signer_name", "distribution", "attachments", "monitoring_unit",
+    "document_type",
+    "number",
+    "symbol",
+    "issued_on",
+    "issued_month",
+    "issued_year",
+    "issuer",
+    "issuer_parent",
+    "place",
+    "subject",
+    "addressees",
+    "preamble",
+    "closing",
+    "signer_authority",
+    "signer_title",
+    "signer_name",
+    "distribution",
+    "attachments",
+    "monitoring_unit",
 ]
 REFERENCE_FIELDS = ["document_type", "number", "symbol", "issued_on", "issuer", "implements"]
-TASK_FIELDS = ["key", "pk", "section", "text", "short_title", "task_type", "due_date", "cadence",
-               "report_day"]
+TASK_FIELDS = [
+    "key",
+    "pk",
+    "section",
+    "text",
+    "short_title",
+    "task_type",
+    "due_date",
+    "cadence",
+    "report_day",
+]
 
 
 def _date_text(value: datetime.date | str | None) -> str:
@@ -429,7 +454,9 @@ class DirectiveEditor:
         )
         if not valid:
             return False
-        live_sections = {f.cleaned_data["key"] for f in self.sections.forms if not f.cleaned_data.get("DELETE")}
+        live_sections = {
+            f.cleaned_data["key"] for f in self.sections.forms if not f.cleaned_data.get("DELETE")
+        }
         live_tasks = [f for f in self.tasks.forms if not f.cleaned_data.get("DELETE")]
         if not live_tasks:
             self.errors.append(_("Văn bản cần ít nhất một nhiệm vụ."))
@@ -574,7 +601,9 @@ def add_task(state: EditorState, section_key: str) -> str:
     if section_key not in {s["key"] for s in state["sections"]}:
         section_key = state["sections"][-1]["key"] if state["sections"] else add_section(state)
     task = blank_task(section_key, {t["key"] for t in state["tasks"]})
-    last = max((i for i, t in enumerate(state["tasks"]) if t["section"] == section_key), default=None)
+    last = max(
+        (i for i, t in enumerate(state["tasks"]) if t["section"] == section_key), default=None
+    )
     position = len(state["tasks"]) if last is None else last + 1
     state["tasks"].insert(position, task)
     return task["key"]

@@ -188,7 +188,9 @@ def find_citations(text: str) -> list[Citation]:
             rest = rest[used:]
             citation.end += used
         issuer, used = _issuer(rest)
-        citation.issuer = issuer or _issuer_before(text[max(0, match.start() - 160) : match.start()])
+        citation.issuer = issuer or _issuer_before(
+            text[max(0, match.start() - 160) : match.start()]
+        )
         citation.end += used
         if notation in seen:
             continue

@@ -51,9 +51,7 @@ SYMBOL_TYPES = {
     "CĐ": "Công điện",
     "CV": "Công văn",
 }
-_NATIONAL = rx(
-    r"C[ỘO]NG\s*H[ÒO]A\s+X[ÃA]\s+H[ỘO]I\s+CH[ỦU]\s+NGH[ĨI]A\s+VI[ỆE]T\s+NAM", re.I
-)
+_NATIONAL = rx(r"C[ỘO]NG\s*H[ÒO]A\s+X[ÃA]\s+H[ỘO]I\s+CH[ỦU]\s+NGH[ĨI]A\s+VI[ỆE]T\s+NAM", re.I)
 _MOTTO = rx(r"Độc\s*lập\s*-\s*Tự\s*do\s*-\s*Hạnh\s*phúc", re.I)
 _PARTY = rx(r"ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM", re.I)
 _NUMBER = rx(
@@ -240,7 +238,9 @@ def read_header(lines: list[str]) -> Header:
                 title_closed = True
                 break
             subject = _SUBJECT.match(line) or (
-                seen_number and not header.document_type and not in_subject
+                seen_number
+                and not header.document_type
+                and not in_subject
                 and _SUBJECT_ABOUT.match(line)
             )
             if subject and not header.document_type:

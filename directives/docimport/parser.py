@@ -53,9 +53,7 @@ _SIGNATURE_LINE = rx(
     r"Thủ tướng|Chủ nhiệm)$|\(?\s*đã ký\s*\)?$)",
     re.IGNORECASE,
 )
-_BASIS = rx(
-    r"^(?:Căn cứ|Thực hiện|Triển khai|Theo|Xét|Trên cơ sở|Thi hành)\b", re.IGNORECASE
-)
+_BASIS = rx(r"^(?:Căn cứ|Thực hiện|Triển khai|Theo|Xét|Trên cơ sở|Thi hành)\b", re.IGNORECASE)
 
 
 @dataclass

@@ -73,8 +73,11 @@ _ATTRIBUTE = rx(
     re.IGNORECASE,
 )
 _SPLIT_UNITS = rx(
-    r"\s*(?:,|;|\bvà\b)\s*(?=(?:(?:Thủ trưởng|Giám đốc|Chủ tịch)\s+)?(?:" + _HEAD_WORDS + r"|"
-    + _PLURAL + r")\b)"
+    r"\s*(?:,|;|\bvà\b)\s*(?=(?:(?:Thủ trưởng|Giám đốc|Chủ tịch)\s+)?(?:"
+    + _HEAD_WORDS
+    + r"|"
+    + _PLURAL
+    + r")\b)"
 )
 _ADDRESS_PREFIX = rx(r"^(?:Giám đốc|Thủ trưởng|Chủ tịch|Các đồng chí|Đồng chí)\s*:\s*")
 #: Titles of parts that state aims, not work (not split into tasks).

@@ -22,7 +22,9 @@ def _letters(category: str) -> str:
     for code in range(0xC0, 0x1EFA):
         char = chr(code)
         base = unicodedata.normalize("NFD", char)[0].lower()
-        if unicodedata.category(char) == category and (base.isascii() and base.isalpha() or char in "đĐ"):
+        if unicodedata.category(char) == category and (
+            base.isascii() and base.isalpha() or char in "đĐ"
+        ):
             found.append(char)
     return "".join(found)
 
@@ -84,8 +86,34 @@ def modern_tones(word: str) -> str:
 
 _VOWELS = set("aăâeêioôơuưy")
 _INITIALS = {
-    "", "b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh",
-    "nh", "p", "ph", "qu", "r", "s", "t", "th", "tr", "v", "x",
+    "",
+    "b",
+    "c",
+    "ch",
+    "d",
+    "đ",
+    "g",
+    "gh",
+    "gi",
+    "h",
+    "k",
+    "kh",
+    "l",
+    "m",
+    "n",
+    "ng",
+    "ngh",
+    "nh",
+    "p",
+    "ph",
+    "qu",
+    "r",
+    "s",
+    "t",
+    "th",
+    "tr",
+    "v",
+    "x",
 }
 _FINALS = {"", "c", "ch", "m", "n", "ng", "nh", "p", "t"}
 _CAMEL = rx(r"(?<=[a-zđà-ỹ])(?=[A-ZĐÀ-Ỹ][a-zđà-ỹ])")

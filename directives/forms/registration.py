@@ -4,12 +4,14 @@ its tasks with the units that carry them out (``directives.editor`` puts them to
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from directives.choices import AssignmentRole, Cadence, DocumentType, SignerAuthority, TaskType
 from directives.forms import NfcCharField, VNDateField
 from directives.models import Assignment
 from directives.models.directive import normalise_subject
+from directives.services.documents import error_message
 
 LINES_HELP = _("Mỗi dòng một mục.")
 ROLE_CHOICES = [("", "—"), *AssignmentRole.choices]
@@ -55,12 +57,8 @@ class HeaderForm(BootstrapMixin, forms.Form):
         label=_("Ký hiệu"), max_length=50, help_text=_("Ví dụ: UBND-VP, KH-UBND, KL/TW.")
     )
     issued_on = VNDateField(label=_("Ngày ban hành"), required=False)
-    issued_month = forms.IntegerField(
-        label=_("Tháng"), min_value=1, max_value=12, required=False
-    )
-    issued_year = forms.IntegerField(
-        label=_("Năm"), min_value=1945, max_value=2100, required=False
-    )
+    issued_month = forms.IntegerField(label=_("Tháng"), min_value=1, max_value=12, required=False)
+    issued_year = forms.IntegerField(label=_("Năm"), min_value=1945, max_value=2100, required=False)
     issuer = NfcCharField(
         label=_("Cơ quan ban hành"),
         max_length=200,
@@ -92,11 +90,16 @@ class HeaderForm(BootstrapMixin, forms.Form):
         label=_("Nơi nhận"), required=False, max_length=3000, widget=_lines(), help_text=LINES_HELP
     )
     attachments = NfcCharField(
-        label=_("Tài liệu kèm theo"), required=False, max_length=3000, widget=_lines(2),
+        label=_("Tài liệu kèm theo"),
+        required=False,
+        max_length=3000,
+        widget=_lines(2),
         help_text=LINES_HELP,
     )
     monitoring_unit = forms.ModelChoiceField(
-        label=_("Đơn vị theo dõi, tổng hợp"), queryset=None, required=False,
+        label=_("Đơn vị theo dõi, tổng hợp"),
+        queryset=None,
+        required=False,
         empty_label=_("(chưa chọn)"),
     )
     confirm_duplicate = forms.BooleanField(
@@ -120,8 +123,10 @@ class HeaderForm(BootstrapMixin, forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        if data.get("issued_on") is None and not data.get("issued_year") and not self.errors.get(
-            "issued_on"
+        if (
+            data.get("issued_on") is None
+            and not data.get("issued_year")
+            and not self.errors.get("issued_on")
         ):
             self.add_error("issued_on", _("Cần ngày ban hành, hoặc ít nhất tháng và năm."))
         if data.get("issued_month") and not data.get("issued_year"):
@@ -145,9 +150,7 @@ class ReferenceForm(BootstrapMixin, forms.Form):
 class SectionForm(BootstrapMixin, forms.Form):
     key = forms.CharField(widget=forms.HiddenInput)
     pk = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    title = NfcCharField(
-        label=_("Tiêu đề mục"), max_length=1000, required=False, widget=_lines(1)
-    )
+    title = NfcCharField(label=_("Tiêu đề mục"), max_length=1000, required=False, widget=_lines(1))
 
 
 class TaskForm(BootstrapMixin, forms.Form):
@@ -167,9 +170,7 @@ class TaskForm(BootstrapMixin, forms.Form):
         required=False,
         help_text=_("Đơn vị nào có hạn riêng thì ghi ở dòng của đơn vị."),
     )
-    cadence = forms.ChoiceField(
-        label=_("Chu kỳ báo cáo"), choices=Cadence.choices, required=False
-    )
+    cadence = forms.ChoiceField(label=_("Chu kỳ báo cáo"), choices=Cadence.choices, required=False)
     report_day = forms.IntegerField(
         label=_("Báo cáo trước ngày"), min_value=1, max_value=28, initial=15
     )
@@ -225,6 +226,7 @@ class DocumentUploadForm(BootstrapMixin, forms.Form):
     file = forms.FileField(
         label=_("Tệp văn bản"),
         required=False,
+        error_messages={"empty": lazy(error_message, str)("empty")},
         help_text=_("Word (.docx), PDF (có chữ hoặc bản quét) hoặc ảnh chụp văn bản (JPG, PNG)."),
         widget=forms.ClearableFileInput(
             attrs={"accept": ".docx,.pdf,.jpg,.jpeg,.png,.txt,image/*,application/pdf"}

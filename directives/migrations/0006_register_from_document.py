@@ -8,70 +8,192 @@ import directives.models.registration
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directives', '0005_import_runs_in_background'),
-        ('units', '0003_organisation_levels_party_local_district'),
+        ("directives", "0005_import_runs_in_background"),
+        ("units", "0003_organisation_levels_party_local_district"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='directive',
-            name='attachments',
-            field=models.TextField(blank=True, help_text='Phụ lục, tài liệu gửi kèm; mỗi dòng một.', verbose_name='tài liệu kèm theo'),
+            model_name="directive",
+            name="attachments",
+            field=models.TextField(
+                blank=True,
+                help_text="Phụ lục, tài liệu gửi kèm; mỗi dòng một.",
+                verbose_name="tài liệu kèm theo",
+            ),
         ),
         migrations.AlterField(
-            model_name='directive',
-            name='document_type',
-            field=models.CharField(choices=[('conclusion', 'Kết luận'), ('resolution', 'Nghị quyết'), ('directive', 'Chỉ thị'), ('dispatch', 'Công văn'), ('plan', 'Kế hoạch'), ('decision', 'Quyết định'), ('notice', 'Thông báo'), ('guidance', 'Hướng dẫn'), ('programme', 'Chương trình'), ('report', 'Báo cáo'), ('decree', 'Nghị định'), ('circular', 'Thông tư'), ('law', 'Luật'), ('telegram', 'Công điện'), ('regulation', 'Quy định'), ('project', 'Đề án'), ('submission', 'Tờ trình'), ('other', 'Văn bản')], max_length=20, verbose_name='loại văn bản'),
+            model_name="directive",
+            name="document_type",
+            field=models.CharField(
+                choices=[
+                    ("conclusion", "Kết luận"),
+                    ("resolution", "Nghị quyết"),
+                    ("directive", "Chỉ thị"),
+                    ("dispatch", "Công văn"),
+                    ("plan", "Kế hoạch"),
+                    ("decision", "Quyết định"),
+                    ("notice", "Thông báo"),
+                    ("guidance", "Hướng dẫn"),
+                    ("programme", "Chương trình"),
+                    ("report", "Báo cáo"),
+                    ("decree", "Nghị định"),
+                    ("circular", "Thông tư"),
+                    ("law", "Luật"),
+                    ("telegram", "Công điện"),
+                    ("regulation", "Quy định"),
+                    ("project", "Đề án"),
+                    ("submission", "Tờ trình"),
+                    ("other", "Văn bản"),
+                ],
+                max_length=20,
+                verbose_name="loại văn bản",
+            ),
         ),
         migrations.AlterField(
-            model_name='directive',
-            name='issuing_body',
-            field=models.ForeignKey(blank=True, help_text='Để trống khi văn bản được dẫn mà không ghi cơ quan ban hành.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='issued_directives', to='units.organisation', verbose_name='cơ quan ban hành'),
+            model_name="directive",
+            name="issuing_body",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Để trống khi văn bản được dẫn mà không ghi cơ quan ban hành.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="issued_directives",
+                to="units.organisation",
+                verbose_name="cơ quan ban hành",
+            ),
         ),
         migrations.AlterField(
-            model_name='section',
-            name='title',
-            field=models.TextField(blank=True, verbose_name='tiêu đề mục'),
+            model_name="section",
+            name="title",
+            field=models.TextField(blank=True, verbose_name="tiêu đề mục"),
         ),
         migrations.CreateModel(
-            name='DirectiveImport',
+            name="DirectiveImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.UUIDField(editable=False, unique=True)),
-                ('source', models.CharField(choices=[('docx', 'Tệp Word (.docx)'), ('pdf', 'Tệp PDF'), ('scan', 'Bản quét (PDF ảnh)'), ('photo', 'Ảnh chụp'), ('text', 'Văn bản dán vào')], max_length=10, verbose_name='nguồn')),
-                ('file', models.FileField(blank=True, upload_to=directives.models.registration.import_path, verbose_name='tệp văn bản')),
-                ('extension', models.CharField(blank=True, editable=False, max_length=8)),
-                ('original_name', models.CharField(blank=True, max_length=255, verbose_name='tên tệp')),
-                ('size', models.PositiveIntegerField(default=0, verbose_name='dung lượng (byte)')),
-                ('state', models.CharField(choices=[('queued', 'Đang chờ đọc'), ('reading', 'Đang đọc văn bản'), ('ready', 'Chờ kiểm tra, đăng ký'), ('failed', 'Không đọc được'), ('registered', 'Đã đăng ký'), ('discarded', 'Đã hủy')], default='queued', max_length=12, verbose_name='tình trạng')),
-                ('progress_step', models.CharField(blank=True, max_length=10)),
-                ('progress_done', models.PositiveSmallIntegerField(default=0)),
-                ('progress_total', models.PositiveSmallIntegerField(default=0)),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('error_code', models.CharField(blank=True, max_length=40)),
-                ('error_detail', models.JSONField(blank=True, default=dict)),
-                ('method', models.CharField(blank=True, max_length=10, verbose_name='cách đọc')),
-                ('page_count', models.PositiveSmallIntegerField(default=0, verbose_name='số trang')),
-                ('ocr_confidence', models.FloatField(blank=True, null=True, verbose_name='độ tin cậy nhận dạng chữ')),
-                ('text', models.TextField(blank=True, verbose_name='văn bản đã đọc')),
-                ('previews', models.JSONField(blank=True, default=list, verbose_name='ảnh các trang')),
-                ('parsed', models.JSONField(blank=True, default=dict, verbose_name='kết quả phân tích')),
-                ('draft', models.JSONField(blank=True, default=dict, verbose_name='bản nháp đang sửa')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tải lên lúc')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('directive', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='imports_from_document', to='directives.directive', verbose_name='văn bản đã đăng ký')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='directive_imports', to='units.organisation', verbose_name='cơ quan')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người tải lên')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.UUIDField(editable=False, unique=True)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("docx", "Tệp Word (.docx)"),
+                            ("pdf", "Tệp PDF"),
+                            ("scan", "Bản quét (PDF ảnh)"),
+                            ("photo", "Ảnh chụp"),
+                            ("text", "Văn bản dán vào"),
+                        ],
+                        max_length=10,
+                        verbose_name="nguồn",
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True,
+                        upload_to=directives.models.registration.import_path,
+                        verbose_name="tệp văn bản",
+                    ),
+                ),
+                ("extension", models.CharField(blank=True, editable=False, max_length=8)),
+                (
+                    "original_name",
+                    models.CharField(blank=True, max_length=255, verbose_name="tên tệp"),
+                ),
+                ("size", models.PositiveIntegerField(default=0, verbose_name="dung lượng (byte)")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Đang chờ đọc"),
+                            ("reading", "Đang đọc văn bản"),
+                            ("ready", "Chờ kiểm tra, đăng ký"),
+                            ("failed", "Không đọc được"),
+                            ("registered", "Đã đăng ký"),
+                            ("discarded", "Đã hủy"),
+                        ],
+                        default="queued",
+                        max_length=12,
+                        verbose_name="tình trạng",
+                    ),
+                ),
+                ("progress_step", models.CharField(blank=True, max_length=10)),
+                ("progress_done", models.PositiveSmallIntegerField(default=0)),
+                ("progress_total", models.PositiveSmallIntegerField(default=0)),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("error_code", models.CharField(blank=True, max_length=40)),
+                ("error_detail", models.JSONField(blank=True, default=dict)),
+                ("method", models.CharField(blank=True, max_length=10, verbose_name="cách đọc")),
+                (
+                    "page_count",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="số trang"),
+                ),
+                (
+                    "ocr_confidence",
+                    models.FloatField(
+                        blank=True, null=True, verbose_name="độ tin cậy nhận dạng chữ"
+                    ),
+                ),
+                ("text", models.TextField(blank=True, verbose_name="văn bản đã đọc")),
+                (
+                    "previews",
+                    models.JSONField(blank=True, default=list, verbose_name="ảnh các trang"),
+                ),
+                (
+                    "parsed",
+                    models.JSONField(blank=True, default=dict, verbose_name="kết quả phân tích"),
+                ),
+                (
+                    "draft",
+                    models.JSONField(blank=True, default=dict, verbose_name="bản nháp đang sửa"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tải lên lúc")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                (
+                    "directive",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="imports_from_document",
+                        to="directives.directive",
+                        verbose_name="văn bản đã đăng ký",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="directive_imports",
+                        to="units.organisation",
+                        verbose_name="cơ quan",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người tải lên",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'nhập văn bản từ tệp',
-                'verbose_name_plural': 'nhập văn bản từ tệp',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['organisation', 'state'], name='directive_import_state')],
+                "verbose_name": "nhập văn bản từ tệp",
+                "verbose_name_plural": "nhập văn bản từ tệp",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["organisation", "state"], name="directive_import_state")
+                ],
             },
         ),
     ]

@@ -103,7 +103,14 @@ class Directive(models.Model):
             self.issued_month = self.issued_on.month
             self.issued_year = self.issued_on.year
         self.subject = normalise_subject(self.subject)
-        for field in ("subject", "preamble", "closing", "addressees", "distribution", "attachments"):
+        for field in (
+            "subject",
+            "preamble",
+            "closing",
+            "addressees",
+            "distribution",
+            "attachments",
+        ):
             setattr(self, field, nfc(getattr(self, field)))
 
     def save(self, *args: object, **kwargs: object) -> None:

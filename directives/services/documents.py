@@ -159,7 +159,8 @@ def receive_document(
             raise DocumentRejected(error_message("empty"))
         if len(text) > MAX_PASTED_CHARS:
             raise DocumentRejected(
-                _("Nội dung dán vào quá dài (tối đa %(limit)d ký tự).") % {"limit": MAX_PASTED_CHARS}
+                _("Nội dung dán vào quá dài (tối đa %(limit)d ký tự).")
+                % {"limit": MAX_PASTED_CHARS}
             )
         job.source = DocumentSource.TEXT
         job.text = text

@@ -45,7 +45,9 @@ class ReferenceData:
 
     @property
     def key(self) -> str:
-        return notation_key(f"{self.number}/{self.symbol}") if self.number else self.symbol.casefold()
+        return (
+            notation_key(f"{self.number}/{self.symbol}") if self.number else self.symbol.casefold()
+        )
 
 
 @dataclass
@@ -140,7 +142,9 @@ def find_duplicates(
         organisation=organisation, number=number, symbol__iexact=symbol, issuing_body=issuer
     )
     if issued_on:
-        query = query.filter(Q(issued_on=issued_on) | Q(issued_on__isnull=True, issued_year=issued_on.year))
+        query = query.filter(
+            Q(issued_on=issued_on) | Q(issued_on__isnull=True, issued_year=issued_on.year)
+        )
     elif issued_year:
         query = query.filter(issued_year=issued_year)
     if exclude:
@@ -156,9 +160,7 @@ def document_type_for(label: str) -> str:
     return labels.get((label or "").casefold(), DocumentType.OTHER)
 
 
-def _reference_directive(
-    reference: ReferenceData, *, organisation: Organisation
-) -> Directive:
+def _reference_directive(reference: ReferenceData, *, organisation: Organisation) -> Directive:
     issuer = resolve_issuer(reference.issuer, organisation=organisation)
     existing = Directive.objects.filter(
         organisation=organisation, number=reference.number, symbol__iexact=reference.symbol
@@ -171,7 +173,10 @@ def _reference_directive(
         changed = []
         if reference.issued_on and not found.issued_on:
             found.issued_on = reference.issued_on
-            found.issued_month, found.issued_year = reference.issued_on.month, reference.issued_on.year
+            found.issued_month, found.issued_year = (
+                reference.issued_on.month,
+                reference.issued_on.year,
+            )
             changed += ["issued_on", "issued_month", "issued_year"]
         if issuer and not found.issuing_body_id:
             found.issuing_body = issuer
@@ -373,9 +378,7 @@ def update_directive(
             section.number, section.title = section_data.number, section_data.title
             section.save()
             sections[section_data.key] = section
-        existing_tasks = {
-            t.pk: t for t in Task.objects.filter(section__directive=directive)
-        }
+        existing_tasks = {t.pk: t for t in Task.objects.filter(section__directive=directive)}
         for offset, task in enumerate(existing_tasks.values(), start=1):
             Task.objects.filter(pk=task.pk).update(number=30000 + offset)
         new_ids: list[int] = []
@@ -401,7 +404,9 @@ def update_directive(
                 continue
             if Assignment.all_objects.filter(task=task).exists():
                 raise RegistrationError(
-                    _("Nhiệm vụ “%(task)s” đã giao cho đơn vị nên không xóa được; hãy bỏ các đơn vị khỏi nhiệm vụ.")
+                    _(
+                        "Nhiệm vụ “%(task)s” đã giao cho đơn vị nên không xóa được; hãy bỏ các đơn vị khỏi nhiệm vụ."
+                    )
                     % {"task": task.short_title}
                 )
             task.delete()
@@ -418,7 +423,9 @@ def update_directive(
 def _update_assignments(
     task: Task, data: TaskData, today: datetime.date, *, actor: object, note: str
 ) -> list[int]:
-    current = {a.unit_id: a for a in Assignment.all_objects.filter(task=task).select_related("unit")}
+    current = {
+        a.unit_id: a for a in Assignment.all_objects.filter(task=task).select_related("unit")
+    }
     wanted = {row.unit.pk: row for row in data.assignments}
     created: list[int] = []
     leads = [row for row in data.assignments if row.role == AssignmentRole.LEAD]

@@ -42,7 +42,9 @@ def directive_list(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "today": today,
-            "can_register": policy.has_capability(request.user, policy.Capability.MANAGE_DIRECTIVES),
+            "can_register": policy.has_capability(
+                request.user, policy.Capability.MANAGE_DIRECTIVES
+            ),
         },
     )
 

@@ -164,7 +164,9 @@ def document_page(request: HttpRequest, pk: int, page: int) -> FileResponse:
     job = access.get_document_import_for(request.user, pk)
     if not 1 <= page <= len(job.previews):
         raise Http404
-    response = FileResponse(default_storage.open(job.previews[page - 1], "rb"), content_type="image/png")
+    response = FileResponse(
+        default_storage.open(job.previews[page - 1], "rb"), content_type="image/png"
+    )
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return _private(response)
 
@@ -223,7 +225,9 @@ def directive_file(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404
     extension = directive.original_file.name.rsplit(".", 1)[-1][:5]
     name = f"{directive.short_label or 'van-ban'}.{extension}".replace("/", "-")
-    return _private(FileResponse(directive.original_file.open("rb"), as_attachment=True, filename=name))
+    return _private(
+        FileResponse(directive.original_file.open("rb"), as_attachment=True, filename=name)
+    )
 
 
 # --- The shared editor page ------------------------------------------------------------------
@@ -268,8 +272,10 @@ def _editor_page(
                 duplicates = _duplicates(organisation, built, editing)
                 if duplicates and not built.header.cleaned_data.get("confirm_duplicate"):
                     built.errors.append(
-                        _("Đã có văn bản cùng cơ quan ban hành, số, ký hiệu và ngày: hãy kiểm "
-                          "tra, rồi đánh dấu ô xác nhận bên dưới nếu vẫn muốn đăng ký.")
+                        _(
+                            "Đã có văn bản cùng cơ quan ban hành, số, ký hiệu và ngày: hãy kiểm "
+                            "tra, rồi đánh dấu ô xác nhận bên dưới nếu vẫn muốn đăng ký."
+                        )
                     )
                 else:
                     try:
@@ -351,7 +357,9 @@ def resolve_issuer_readonly(name: str, organisation: object) -> object:
     from units.matching import find_organisation
     from units.models import Organisation
 
-    return find_organisation(name, [organisation, *Organisation.objects.exclude(pk=organisation.pk)])
+    return find_organisation(
+        name, [organisation, *Organisation.objects.exclude(pk=organisation.pk)]
+    )
 
 
 def _unmatched_names(built: editor.DirectiveEditor) -> list[dict]:

@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('units', '0002_add_extension_deciders'),
+        ("units", "0002_add_extension_deciders"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='organisation',
-            name='level',
-            field=models.CharField(choices=[('party_central', 'Cơ quan Trung ương Đảng'), ('party_local', 'Cấp ủy Đảng địa phương'), ('state_central', 'Cơ quan Trung ương'), ('province', 'Ủy ban nhân dân cấp tỉnh'), ('province_department', 'Cơ quan chuyên môn cấp tỉnh'), ('district', 'Cấp huyện (trước 01/7/2025)'), ('commune', 'Ủy ban nhân dân cấp xã'), ('other', 'Cơ quan, tổ chức khác')], max_length=30, verbose_name='cấp'),
+            model_name="organisation",
+            name="level",
+            field=models.CharField(
+                choices=[
+                    ("party_central", "Cơ quan Trung ương Đảng"),
+                    ("party_local", "Cấp ủy Đảng địa phương"),
+                    ("state_central", "Cơ quan Trung ương"),
+                    ("province", "Ủy ban nhân dân cấp tỉnh"),
+                    ("province_department", "Cơ quan chuyên môn cấp tỉnh"),
+                    ("district", "Cấp huyện (trước 01/7/2025)"),
+                    ("commune", "Ủy ban nhân dân cấp xã"),
+                    ("other", "Cơ quan, tổ chức khác"),
+                ],
+                max_length=30,
+                verbose_name="cấp",
+            ),
         ),
     ]

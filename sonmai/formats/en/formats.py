@@ -2,4 +2,3 @@
 means the same day on the other's."""
 
 from sonmai.formats.vi.formats import DATE_INPUT_FORMATS, DATETIME_INPUT_FORMATS  # noqa: F401
-
