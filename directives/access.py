@@ -95,7 +95,9 @@ def visible_updates(user: object) -> QuerySet[ProgressUpdate]:
 def get_update_for(user: object, pk: int, *, review: bool = False) -> ProgressUpdate:
     update = (
         visible_updates(user)
-        .select_related("assignment__unit", "assignment__task__section", "author")
+        .select_related(
+            "assignment__unit", "assignment__task__section__directive__issuing_body", "author"
+        )
         .filter(pk=pk)
         .first()
     )

@@ -153,7 +153,7 @@ def overview(assignments: QuerySet, today: datetime.date) -> Overview:
     units = Unit.objects.filter(pk__in=unit_ids).order_by("position", "name")
     tasks = list(
         Task.objects.filter(pk__in=task_ids)
-        .select_related("section")
+        .select_related("section__directive__issuing_body")
         .order_by("section__directive_id", "section__number", "number")
     )
     last_updates = dict(
@@ -186,7 +186,7 @@ def upcoming(assignments: QuerySet, today: datetime.date, until: datetime.date) 
     return list(
         assignments.filter(due_date__range=(today, until))
         .exclude(status=AssignmentStatus.DONE)
-        .select_related("unit", "task__section")
+        .select_related("unit", "task__section__directive__issuing_body")
         .order_by("due_date", "unit__position")[:50]
     )
 

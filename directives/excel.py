@@ -42,6 +42,7 @@ COL_ROLE = "Vai trò"
 COL_DUE = "Hạn hoàn thành"
 COL_CADENCE = "Chu kỳ báo cáo"
 COL_REPORT_DAY = "Ngày báo cáo trong tháng"
+COL_DIRECTIVE = "Văn bản"
 LIST_COLUMNS = [
     (COL_CITATION, 9),
     (COL_TASK, 40),
@@ -54,6 +55,7 @@ LIST_COLUMNS = [
     ("Tỷ lệ hoàn thành (%)", 12),
     ("Phân loại", 24),
     ("Ngày hoàn thành", 14),
+    (COL_DIRECTIVE, 40),
 ]
 
 
@@ -127,8 +129,15 @@ def dashboard_export(
             cell.font = Font(bold=True)
         return _workbook_response(workbook, f"tong-hop-theo-don-vi-{today:%Y%m%d}.xlsx")
     sheet.title = "Ma trận"
+    # Columns of several directives say which one they belong to ("CV 45 · 1.2").
+    several = len({task.section.directive_id for task in data.tasks}) > 1
     columns = [("STT", 5), ("Đơn vị", 30)] + [
-        (f"{task.section.number}.{task.number}\n{task.short_title}", 16) for task in data.tasks
+        (
+            f"{task.label if several else f'{task.section.number}.{task.number}'}\n"
+            f"{task.short_title}",
+            16,
+        )
+        for task in data.tasks
     ]
     start = _title(sheet, "MA TRẬN ĐƠN VỊ × NHIỆM VỤ", _subtitle(filters, today), len(columns))
     _header(sheet, start, columns)
@@ -171,6 +180,7 @@ def assignment_list_export(assignments, filters: Filters, today: datetime.date) 
                 assignment.percent_done,
                 str(Bucket(assignment.current_bucket).label),
                 assignment.completed_on,
+                f"{task.section.directive.short_label}: {task.section.directive.title}",
             ]
         )
         for column in (5, 11):

@@ -99,7 +99,8 @@ def item(
         "assignment": assignment.pk,
         "kind": kind,
         "task": assignment.task.short_title,
-        "citation": assignment.task.citation,
+        # Read away from the portal, a message always says which directive ("CV 45 · 1.2").
+        "citation": assignment.task.label,
         "directive": _cached(
             ("directive", directive.pk, directive.updated_at), lambda: directive.title
         ),

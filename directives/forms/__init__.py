@@ -358,12 +358,27 @@ class DashboardFilterForm(forms.Form):
         self.fields["van_ban"].choices = [("", _("Tất cả văn bản"))] + [
             (d.pk, d.title) for d in directives
         ]
-        self.fields["muc"].choices = [("", _("Tất cả"))] + [(n, f"Mục {n}") for n in range(1, 11)]
+        self.fields["muc"].choices = [("", _("Tất cả"))] + self._section_choices(directives)
         self.periods = {p.key: p for p in recent_periods(today)}
         self.fields["ky"].choices = [("", _("Mọi thời hạn"))] + [
             (key, f"{p.label} ({p.start:%d/%m}–{p.end:%d/%m/%Y})")
             for key, p in self.periods.items()
         ]
+
+    def _section_choices(self, directives: list) -> list[tuple[int, str]]:
+        """The sections that exist: those of the chosen directive with their titles, or the
+        numbers the directives have between them."""
+        chosen = str(self.data.get("van_ban", "")) if self.is_bound else ""
+        for directive in directives:
+            if str(directive.pk) == chosen:
+                return [
+                    (s.number, _("Mục %(number)d. %(title)s") % {"number": s.number, "title": s.title[:50]})
+                    if s.title
+                    else (s.number, _("Mục %(number)d") % {"number": s.number})
+                    for s in directive.sections.all()
+                ]
+        numbers = sorted({s.number for d in directives for s in d.sections.all()})
+        return [(n, _("Mục %(number)d") % {"number": n}) for n in numbers]
 
     def to_filters(self) -> Filters:
         """The valid filters; a value that does not fit is ignored (and shown as an error)."""

@@ -16,6 +16,16 @@ from sonmai.lib.vndate import short_date
 register = template.Library()
 
 
+@register.simple_tag(takes_context=True)
+def task_ref(context: dict, task: object, short: bool = False) -> str:
+    """Where a task sits: "mục 1, ý 2" (or "1.2" with ``short``), prefixed with its directive
+    ("CV 45 · 1.2") when the commune follows several, so a list that mixes them is never
+    ambiguous."""
+    if context.get("many_directives"):
+        return task.label
+    return f"{task.section.number}.{task.number}" if short else task.citation
+
+
 @register.inclusion_tag("directives/_bucket_badge.html")
 def bucket_badge(bucket: str) -> dict[str, object]:
     return {"bucket": Bucket(bucket)}

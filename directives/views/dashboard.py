@@ -6,6 +6,7 @@ import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from directives import access, dashboard, excel
 from directives.choices import BUCKET_ORDER, Cadence, ConcernStatus
 from directives.forms import DashboardFilterForm
-from directives.models import Concern
+from directives.models import Concern, Section
 from directives.periods import period_containing
 from notifications.workdays import add_working_days
 from sonmai.lib import charts
@@ -36,6 +37,7 @@ def _filters(
         .filter(sections__tasks__isnull=False)
         .distinct()
         .select_related("issuing_body")
+        .prefetch_related(Prefetch("sections", queryset=Section.objects.order_by("number")))
     )
     form = DashboardFilterForm(request.GET or None, directives=directives, today=today)
     return form, form.to_filters()

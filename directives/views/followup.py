@@ -47,7 +47,7 @@ def concern_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("loai", "")
     concerns = (
         Concern.objects.filter(assignment__in=access.visible_assignments(request.user))
-        .select_related("assignment__unit", "assignment__task__section", "answered_by")
+        .select_related("assignment__unit", "assignment__task__section__directive__issuing_body", "answered_by")
         .order_by("-created_at")
     )
     if status == "con-mo":
@@ -109,7 +109,7 @@ def urge_units(request: HttpRequest) -> HttpResponse:
     assignments = list(
         access.visible_assignments(request.user)
         .filter(pk__in=ids)
-        .select_related("unit", "task__section")
+        .select_related("unit", "task__section__directive__issuing_body")
         .order_by("unit__position", "task__section__number", "task__number")
     )
     chosen = [a.pk for a in assignments]

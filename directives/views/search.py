@@ -60,7 +60,7 @@ def search(request: HttpRequest) -> HttpResponse:
         )
         found_updates = list(
             updates.select_related(
-                "assignment__unit", "assignment__task__section", "author"
+                "assignment__unit", "assignment__task__section__directive__issuing_body", "author"
             ).order_by("-created_at")[:RESULT_LIMIT]
         )
     return render(
