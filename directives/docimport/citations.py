@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-from directives.docimport.dates import parse_date_at
+from directives.docimport.dates import make_date, parse_date_at
 from directives.docimport.text import rx
 
 #: Type words that come before a cited number, longest first so "Thông báo kết luận" wins.
@@ -58,6 +58,12 @@ _OF_BEFORE = rx(
     r"(?:của|do)\s*(?P<issuer>[A-ZĐÀ-Ỹ][^;:()]{2,90}?)\s+tại\s+(?:các\s+)?\w+(?:\s\w+)?\s*"
     r"(?:số\s*)?$",
     re.IGNORECASE,
+)
+# "Ngày 22/12/2024, Bộ Chính trị đã ban hành Nghị quyết số 57-NQ/TW": date and issuer first.
+_ISSUED_BEFORE = rx(
+    r"(?:Ngày\s+(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})\s*,\s*)?"
+    r"(?P<issuer>[A-ZĐÀ-Ỹ][^,;:()]{2,90}?)\s+(?:đã\s+)?(?:ban hành|ký ban hành)\s+"
+    r"(?:\S+\s+){0,3}?(?:số\s*)?$"
 )
 _HAS_BEFORE = rx(
     r"(?:^|[.;:]\s+|,\s+)(?P<issuer>[A-ZĐÀ-Ỹ][^,;:()]{2,90}?)\s+(?:đã\s+)?có\s+"
@@ -143,12 +149,19 @@ def _issuer(text: str) -> tuple[str, int]:
     return issuer, match.end() + len(", ".join(kept))
 
 
-def _issuer_before(text: str) -> str:
+def _issuer_before(text: str) -> tuple[str, datetime.date | None]:
+    """(issuer, date) written before a citation, as far as they are."""
     # From the last "của" only: an earlier one belongs to another clause.
     last = max(text.rfind("của"), text.rfind(" do "))
     match = _OF_BEFORE.search(text[last:]) if last >= 0 else None
-    match = match or _HAS_BEFORE.search(text)
-    return match["issuer"].strip() if match else ""
+    if match:
+        return match["issuer"].strip(), None
+    match = _ISSUED_BEFORE.search(text)
+    if match:
+        date = make_date(match["y"], match["m"], match["d"]) if match["d"] else None
+        return match["issuer"].strip(), date
+    match = _HAS_BEFORE.search(text)
+    return (match["issuer"].strip(), None) if match else ("", None)
 
 
 def notation_key(text: str) -> str:
@@ -188,9 +201,10 @@ def find_citations(text: str) -> list[Citation]:
             rest = rest[used:]
             citation.end += used
         issuer, used = _issuer(rest)
-        citation.issuer = issuer or _issuer_before(
-            text[max(0, match.start() - 160) : match.start()]
-        )
+        if not issuer:
+            issuer, date = _issuer_before(text[max(0, match.start() - 160) : match.start()])
+            citation.date = citation.date or date
+        citation.issuer = issuer
         citation.end += used
         if notation in seen:
             continue

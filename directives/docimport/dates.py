@@ -90,6 +90,13 @@ _CADENCES = [
     ("monthly", re.compile(r"\b(?:hằng|hàng|mỗi|định kỳ)\s+tháng\b", re.I)),
     ("yearly", re.compile(r"\b(?:hằng|hàng|mỗi|định kỳ)\s+năm\b", re.I)),
 ]
+# "kế hoạch công tác hằng năm", "dự toán ngân sách hằng năm": the year qualifies a plan, it is
+# not how often the task is reported.
+_DESCRIBES_A_PLAN = re.compile(
+    r"(?:kế hoạch|chương trình|công tác|ngân sách|dự toán|chỉ tiêu|kinh phí|định mức)"
+    r"(?:\s+\S+){0,2}\s*$",
+    re.IGNORECASE,
+)
 _REPORT_DAY = re.compile(
     r"(?:trước|chậm nhất(?: là)?|vào)\s+ngày\s+(?P<d>\d{1,2})\s+(?:của\s+)?"
     r"(?:(?:hằng|hàng|mỗi)\s+(?:tháng|quý)|tháng\s+cuối\s+(?:quý|kỳ))",
@@ -127,7 +134,10 @@ def find_deadline(text: str) -> Deadline:
             result.date = datetime.date(int(match["y"]), 12, 31)
             result.phrase = match["phrase"]
     for cadence, pattern in _CADENCES:
-        match = pattern.search(text)
+        match = next(
+            (m for m in pattern.finditer(text) if not _DESCRIBES_A_PLAN.search(text[: m.start()])),
+            None,
+        )
         if match:
             result.cadence = cadence
             result.phrase = result.phrase or match.group()

@@ -81,7 +81,6 @@ _GENERIC_BODIES = {
     "hdnd",
     "ban chap hanh",
     "ban thuong vu",
-    "ban chap hanh trung uong",
 }
 
 
@@ -133,6 +132,8 @@ def _strip_right_column(line: str, header: Header) -> list[str]:
             else:
                 out.append(piece)
         pieces = out
+    if pieces == [line]:
+        return [line.rstrip(" *")] if line.rstrip(" *") else []
     return [p.strip(" ,;*-") for p in pieces if p.strip(" ,;*-")]
 
 

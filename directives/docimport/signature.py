@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from directives.docimport.text import rx
 
-_AUTHORITY = rx(r"(?:^|\s)(?P<a>TM|KT|TL|TUQ|Q)\s*\.\s*(?P<rest>.*)$")
+_AUTHORITY = rx(r"(?:^|\s)(?P<a>TM|KT|TL|TUQ|Q|T/M)\s*\.?\s+(?P<rest>[A-ZĐÀ-Ỹ].*)$")
 _TITLE_WORDS = (
     "CHỦ TỊCH",
     "PHÓ CHỦ TỊCH",
@@ -124,7 +124,8 @@ def read_signature(lines: list[str]) -> Signature:
             continue
         authority = _AUTHORITY.match(line)
         if authority and line.isupper():
-            authorities.append((index, authority["a"] + ".", authority["rest"].strip()))
+            mark = authority["a"] if authority["a"] == "T/M" else authority["a"] + "."
+            authorities.append((index, mark, authority["rest"].strip()))
             in_recipients = False
             continue
         title = _TITLE.match(line)

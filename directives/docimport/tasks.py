@@ -19,18 +19,21 @@ from directives.docimport.text import key, rx
 _HEAD_WORDS = (
     r"Văn phòng|Phòng|Ban Chỉ huy|Ban Cán sự|Ban|Trung tâm|Trạm|Trường|Thôn|UBND|Ủy ban|HĐND|"
     r"Hội đồng|Công an|Mặt trận|Hội(?!\s+(?:nghị|thảo|thi|diễn))|Đoàn(?!\s+kết)|Sở|Cơ quan|"
-    r"Đơn vị|Đảng ủy|Bộ phận|Công chức|Chi bộ|Tổ(?!\s+chức)|Trưởng thôn|Bí thư|Chủ tịch|Thủ trưởng|Người đứng đầu|Lãnh đạo|Bộ|Thanh tra|Kho bạc|"
+    r"Đơn vị|Đảng ủy|Đảng đoàn|Đảng bộ|Đảng ở|Tổ đảng|Bộ phận|Công chức|Chi bộ|Tổ(?!\s+chức)|Trưởng thôn|Bí thư|Chủ tịch|Thủ trưởng|Người đứng đầu|Bộ|Thanh tra|"
+    r"Kho bạc|Thường trực|"
     r"Chi cục|Cục|Tổng cục|Bưu điện|Liên đoàn|Quân sự|Chính quyền|Đài|Viện|Hiệp hội|Ngân hàng|"
     r"Bảo hiểm|Tòa án|Tập đoàn|Tổng công ty|Báo(?!\s+cáo)|Giám đốc|Bộ trưởng|Thủ tướng|Tỉnh ủy|Huyện ủy"
 )
 _HEADS = f"(?:{_HEAD_WORDS})"
 _PLURAL = (
     r"(?:các|Các)\s+(?:phòng|cơ quan|đơn vị|thôn|trường|bộ phận|ban|ngành|tổ chức|hội|đoàn thể|"
-    r"xã|phường|sở|địa phương|cán bộ|công chức|tổ|chi bộ|trưởng thôn|bộ|huyện|tỉnh|"
+    r"xã|phường|sở|địa phương|cán bộ|công chức|tổ|chi bộ|trưởng thôn|bộ|huyện|tỉnh|thành viên|"
+    r"đại biểu|đồng chí|"
     r"[A-ZĐÀ-Ỹ]\w*)"
 )
 _UNIT_START = rx(
-    r"(?:(?:Thủ trưởng|Trưởng|Lãnh đạo|Người đứng đầu|Giám đốc|Chủ tịch|Bộ trưởng)\s+"
+    r"(?:(?:Thủ trưởng|Trưởng|Lãnh đạo|Người đứng đầu|Giám đốc|Chủ tịch|Bộ trưởng|Tổ trưởng|"
+    r"Chủ nhiệm)\s+"
     r"(?:các\s+)?)?(?:" + _HEAD_WORDS + r"|" + _PLURAL + r"|(?:sở|ủy ban|UBND|phòng)\s)"
 )
 #: Verbs after which a unit's name has ended ("Phòng Kinh tế | chủ trì …").
@@ -46,7 +49,9 @@ _ACTIONS = (
     r"đánh giá|thành lập|hoàn thiện|làm tốt|cụ thể hóa|chuẩn bị|vận hành|trực tiếp|thống nhất|"
     r"ra|ký|chịu|xin|thông báo|giải quyết|xử lý|tiếp thu|hoàn chỉnh|phát động|cân đối|"
     r"khắc phục|nghiêm|có ý kiến|dự thảo|soạn thảo|sớm|cần|phải|được|sẽ|đã|đang|tạm dừng|"
-    r"dừng|rà|thu hồi|bàn giao|sử dụng|tiếp|làm|đưa|thẩm tra|tổng|chấp hành|giữ|nộp"
+    r"dừng|rà|thu hồi|bàn giao|sử dụng|tiếp|làm|đưa|thẩm tra|tổng|chấp hành|giữ|nộp|xác định|"
+    r"lãnh đạo(?!\s+(?:các|cơ quan|UBND|Ủy ban|Sở|Phòng|đơn vị))|quyết liệt|theo chức năng|"
+    r"trong phạm vi|căn cứ"
 )
 _ACTION = rx(r"\s*,?\s+(?:" + _ACTIONS + r")\b|\s*[;:.]\s|\s*[;:.]?$")
 _VERB = rx(r"\s*,?\s+(?:" + _ACTIONS + r")\b")
@@ -73,11 +78,11 @@ _ATTRIBUTE = rx(
     re.IGNORECASE,
 )
 _SPLIT_UNITS = rx(
-    r"\s*(?:,|;|\bvà\b)\s*(?=(?:(?:Thủ trưởng|Giám đốc|Chủ tịch)\s+)?(?:"
+    r"\s*(?:,|;|\bvà\b)\s*(?=(?:(?:Thủ trưởng|Giám đốc|Chủ tịch|Tổ trưởng|Chủ nhiệm)\s+)?(?:"
     + _HEAD_WORDS
     + r"|"
     + _PLURAL
-    + r")\b)"
+    + r")\b)|,\s+(?=các\s)"
 )
 _ADDRESS_PREFIX = rx(r"^(?:Giám đốc|Thủ trưởng|Chủ tịch|Các đồng chí|Đồng chí)\s*:\s*")
 #: Titles of parts that state aims, not work (not split into tasks).
@@ -147,7 +152,13 @@ def _phrase_at(text: str, start: int, *, verb: bool = False) -> list[str]:
 
 
 def _sentence_starts(text: str) -> list[int]:
-    return [0] + [m.end() for m in re.finditer(r"[.;]\s+(?=[A-ZĐÀ-Ỹ])", text)]
+    starts = [0] + [m.end() for m in rx(r"[.;]\s+(?=[A-ZĐÀ-Ỹ])").finditer(text)]
+    # "Để thể chế hóa …, Đảng đoàn Quốc hội xác định …": the subject after a purpose clause.
+    if rx(r"^(?:Để|Nhằm|Thực hiện|Căn cứ|Trên cơ sở|Theo|Định kỳ|Hằng năm)\b").match(text):
+        comma = text.find(", ")
+        if 0 < comma < 400:
+            starts.append(comma + 2)
+    return starts
 
 
 def leads_in(text: str) -> list[str]:

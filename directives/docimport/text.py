@@ -53,6 +53,10 @@ _FILE_PATH = re.compile(
 )
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^Trang\s+\d{1,3}(?:\s*/\s*\d{1,3})?$", re.I)
 _RULE = re.compile(r"^[-_=*.…\s]{3,}$")
+# Text that went through a converter to Markdown: headings, bold and italic marks, bullets.
+_MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+")
+_MARKDOWN_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
+_MARKDOWN_BULLET = re.compile(r"^\s*[*•●▪◦]\s+")
 
 
 def modern_tones(word: str) -> str:
@@ -209,6 +213,9 @@ def clean_lines(raw: str) -> list[str]:
     for raw_line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         cells = raw_line.split("|") if "|" in raw_line else [raw_line]
         for cell in cells:
+            cell = _MARKDOWN_HEADING.sub("", cell)
+            cell = _MARKDOWN_BULLET.sub("- ", cell)
+            cell = _MARKDOWN_EMPHASIS.sub("", cell)
             line = normalise(cell)
             if not line or _RULE.match(line) or _FILE_PATH.match(line):
                 continue
