@@ -611,7 +611,7 @@ def add_task(state: EditorState, section_key: str) -> str:
 
 def add_reference(state: EditorState) -> None:
     state["references"].append(
-        {name: "" for name in REFERENCE_FIELDS} | {"document_type": DocumentType.OTHER}
+        dict.fromkeys(REFERENCE_FIELDS, "") | {"document_type": DocumentType.OTHER}
     )
 
 

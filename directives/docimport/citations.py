@@ -48,9 +48,13 @@ _TYPES = "|".join(re.escape(t).replace(r"\ ", r"\s*") for t in CITED_TYPES)
 _LETTER = r"A-Za-zĐđÀ-ỹ"
 NOTATION = rx(
     r"(?<![\w/.-])(?P<number>\d{1,5}[a-z]?)\s?(?P<sep>[-/])\s?"
-    r"(?P<symbol>(?:(?:19|20)\d{2}/)?[A-ZĐ][" + _LETTER + r"0-9]*(?:[-/][" + _LETTER + r"0-9]+)+)"
+    r"(?P<symbol>(?:19|20)\d{2}/[A-ZĐ][" + _LETTER + r"0-9]*(?:[-/][" + _LETTER + r"0-9]+)*"
+    # Some offices separate the parts with dots: "1059/TTr.BCĐ.CCHC", "26/TB-VP.UBND".
+    r"|[A-ZĐ][" + _LETTER + r"0-9]*(?:(?:[-/]|\s?\.(?=[A-ZĐ]))[" + _LETTER + r"0-9]+)+)"
 )
 _TYPE_BEFORE = rx(r"(?P<type>" + _TYPES + r")\s*(?:số\s*:?\s*)?$", re.IGNORECASE)
+# A law is named before its number: "Luật Bầu cử đại biểu Quốc hội … số 85/2015/QH13".
+_LAW_BEFORE = rx(r"(?P<type>Luật|Bộ luật|Pháp lệnh)\s+[^.;:]{2,120}?\s+số\s*:?\s*$")
 _OF = rx(r"^\s*,?\s*(?:của|do)\s*(?=[A-ZĐÀ-Ỹ])", re.IGNORECASE)
 # The issuer written before the citation: "đề nghị của Bộ X tại văn bản số …",
 # "Ủy ban nhân dân tỉnh An Giang có tờ trình số …".
@@ -91,7 +95,8 @@ _BODY_WORDS = (
     "Quốc hội",
 )
 _ISSUER_STOP = rx(
-    r"\s+(?:về|V/v|việc|đối với|nhằm|trong|tại|quy định|hướng dẫn|ban hành|triển khai|"
+    r"\s+(?:về|V/v|việc|đối với|nhằm|trong|tại|quy định|hướng dẫn|ban hành|triển khai|phê duyệt|"
+    r"báo cáo|đề nghị|giao|yêu cầu|"
     r"thực hiện|và các|đã|đến|để|với)\b|[;:(\u201c\"]|\.(?:\s|$)|,\s*(?=(?:ngày|số)\b)",
     re.IGNORECASE,
 )
@@ -177,22 +182,23 @@ def find_citations(text: str) -> list[Citation]:
     found: list[Citation] = []
     seen: set[str] = set()
     for match in NOTATION.finditer(text):
-        number, symbol = match["number"], match["symbol"]
+        number, symbol = match["number"], match["symbol"].replace(" ", "")
         glued = _GLUED_WORD.search(symbol)
         if glued and glued.start() > 0 and symbol[glued.start() - 1].isupper():
             symbol = symbol[: glued.start()]
-        if not re.search(r"[A-ZĐ]", symbol) or symbol.count("/") + symbol.count("-") < 1:
+        if not re.search(r"[A-ZĐ]", symbol) or sum(symbol.count(c) for c in "/-.") < 1:
             continue
         notation = f"{number}{match['sep']}{symbol}"
-        before = text[max(0, match.start() - 40) : match.start()]
-        type_match = _TYPE_BEFORE.search(before)
+        type_match = _TYPE_BEFORE.search(text[max(0, match.start() - 40) : match.start()])
+        if type_match is None:
+            type_match = _LAW_BEFORE.search(text[max(0, match.start() - 140) : match.start()])
         citation = Citation(
             notation=notation,
             number=number,
             symbol=symbol,
             document_type=_canonical_type(type_match["type"]) if type_match else "",
             start=match.start() - (len(type_match.group()) if type_match else 0),
-            end=match.end() - (len(match["symbol"]) - len(symbol)),
+            end=match.end() - (len(match["symbol"].replace(" ", "")) - len(symbol)),
         )
         rest = text[citation.end :]
         date, used = parse_date_at(rest)

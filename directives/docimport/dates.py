@@ -12,6 +12,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from directives.docimport.text import rx
+
 _NUMERIC = re.compile(
     r"^\s*,?\s*(?:ngày\s*)?(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>(?:19|20)\d{2})"
 )
@@ -93,8 +95,8 @@ _CADENCES = [
 # "kế hoạch công tác hằng năm", "dự toán ngân sách hằng năm": the year qualifies a plan, it is
 # not how often the task is reported.
 _DESCRIBES_A_PLAN = re.compile(
-    r"(?:kế hoạch|chương trình|công tác|ngân sách|dự toán|chỉ tiêu|kinh phí|định mức)"
-    r"(?:\s+\S+){0,2}\s*$",
+    r"(?:kế hoạch|chương trình|công tác|ngân sách|dự toán|chỉ tiêu|kinh phí|định mức|"
+    r"khen thưởng|thi đua)(?:\s+\S+){0,7}\s*$",
     re.IGNORECASE,
 )
 _REPORT_DAY = re.compile(
@@ -107,10 +109,34 @@ _ONGOING = re.compile(r"\bthường xuyên\b", re.IGNORECASE)
 _CITED_DATE = re.compile(r"[A-ZĐ][\w/-]*\s*,?\s*ngày\s*$")
 
 
-def find_deadline(text: str) -> Deadline:
-    """The deadline or reporting rhythm a task's text gives, or an empty ``Deadline``."""
+def _latest(text: str) -> Deadline:
+    """The end of the last period a text names ("Quý IV/2025 và Quý I/2026" → 31/03/2026)."""
+    found: list[tuple[datetime.date, str]] = []
+    for match in rx(_DATE).finditer(text):
+        value = make_date(match["y"], match["m"] or match["m2"], match["d"])
+        if value:
+            found.append((value, match.group()))
+    for match in re.finditer(r"quý\s+(IV|I{1,3}|[1-4])\s*(?:/|năm\s+)((?:19|20)\d{2})", text, re.I):
+        quarter = ROMAN.get(match[1].upper()) or int(match[1])
+        found.append((month_end(int(match[2]), quarter * 3), match.group()))
+    for match in re.finditer(r"tháng\s+(\d{1,2})\s*(?:/|năm\s+)((?:19|20)\d{2})", text, re.I):
+        if 1 <= int(match[1]) <= 12:
+            found.append((month_end(int(match[2]), int(match[1])), match.group()))
+    if not found:
+        return Deadline()
+    value, phrase = max(found)
+    return Deadline(date=value, phrase=phrase)
+
+
+def find_deadline(text: str, *, latest: bool = False) -> Deadline:
+    """The deadline or reporting rhythm a task's text gives, or an empty ``Deadline``.
+
+    ``latest``: the text only says when (an attribute line "Thời gian: …"), so any date in it
+    counts and a period ends on its last day."""
     result = Deadline()
-    for match in _BY_DATE.finditer(text):
+    if latest:
+        result = _latest(text)
+    for match in _BY_DATE.finditer(text) if not result.date else ():
         if _CITED_DATE.search(text[: match.start("d")]) and "trước" not in match["phrase"].lower():
             continue
         value = make_date(match["y"], match["m"] or match["m2"], match["d"])

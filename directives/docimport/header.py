@@ -59,8 +59,29 @@ _NUMBER = rx(
     r"(?P<symbol>(?:(?:19|20)\d{2}/)?[A-ZĐ][A-Za-zĐđÀ-ỹ0-9]*(?:\s?[-/]\s?[A-Za-zĐđÀ-ỹ0-9]+)*)"
 )
 _PLACE_DATE = rx(
-    r"(?P<place>(?:(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]*\.?|TP\.)\s*){0,4}?[A-ZĐÀ-Ỹ][a-zđà-ỹ]+)\s*,\s*ngày\s*"
-    r"(?P<d>\d{0,2})\s*(?:tháng|[/.-])\s*(?P<m>\d{0,2})\s*(?:năm|[/.-])\s*(?P<y>(?:19|20)\d{2})"
+    r"(?P<place>(?:(?:Thành phố|Thị xã|Thị trấn|TP\.)\s*)?(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]*\.?\s*){0,4}?"
+    r"[A-ZĐÀ-Ỹ][a-zđà-ỹ]+)\s*,\s*ngày\s*"
+    # A scan may lose the space and the t of "tháng" ("ngàyháng 3").
+    r"(?P<d>\d{0,2})\s*(?:t?h[áa]ng|[/.-])\s*(?P<m>\d{0,2})\s*(?:năm|[/.-])\s*"
+    r"(?P<y>(?:19|20)\d{2})"
+)
+# A number and symbol whose "Số:" a scan lost, just before the place and date.
+_BARE_NUMBER = rx(
+    r"(?:^|\s)(?P<number>\d{1,5})\s*/\s*(?P<symbol>[A-ZĐ]{1,5}-[A-Za-zĐđ]{1,10})\s+(?=\S+.*,\s*ngày)"
+)
+_TYPE_AT_END = rx(r"\s(?P<type>(?:[A-ZĐÀ-Ỹ]+\s){1,2}[A-ZĐÀ-Ỹ]+)\s*$")
+_CONNECTORS = (
+    " của",
+    " và",
+    " cho",
+    " về",
+    ",",
+    " -",
+    " với",
+    " trong",
+    " tại",
+    " đối với",
+    " trên",
 )
 _DATE_START = rx(r",\s*ngày\s*(\d{0,2})\s*(tháng\s*(\d{0,2})\s*)?$")
 _SUBJECT = rx(r"^(?:V/v|V/V|v/v|Về việc|VỀ VIỆC)\s*:?\s*", re.UNICODE)
@@ -115,6 +136,10 @@ def type_of_line(line: str) -> tuple[str, str]:
         head = " ".join(words[:size])
         if head.isupper() and key(head) in TYPE_LINES:
             return TYPE_LINES[key(head)], " ".join(words[size:])
+    # A scan's stray marks before the type line ("DEN i: : _¬ CHỈ THỊ").
+    end = _TYPE_AT_END.search(line)
+    if end and key(end["type"]) in TYPE_LINES:
+        return TYPE_LINES[key(end["type"])], ""
     return "", ""
 
 
@@ -173,23 +198,46 @@ def _join_split_dates(lines: list[str]) -> list[str]:
     return out
 
 
+def _looks_printed(line: str, *, capitals: bool) -> bool:
+    """Letters, not a scan's smudges ("——; /CT- a Nội", "Ig-Q612/2G20 -"); in capitals for an
+    issuer's line."""
+    letters = [ch for ch in line if ch.isalpha()]
+    if len(letters) < 3 or len(letters) < 0.4 * len(line.replace(" ", "")):
+        return False
+    return not capitals or sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
+
+
 def split_issuer(lines: list[str]) -> tuple[str, str]:
-    """(issuer, parent) from the header lines above the number."""
-    lines = [line.strip(" *") for line in lines if line.strip(" *")]
-    if not lines:
+    """(issuer, parent) from the header lines above the number.
+
+    Lines are grouped into bodies: a line that names a place ("XÃ SƠN MAI") or continues a
+    name cut after "VÀ" belongs to the line before; the last body is the issuer, what is above
+    it its parent ("ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI" / "SỞ NỘI VỤ").
+    """
+    lines = [line.strip(" *") for line in lines if _looks_printed(line.strip(" *"), capitals=True)]
+    bodies: list[str] = []
+    for line in lines:
+        continues = bodies and (
+            line.upper().startswith(_ADMIN_WORDS)
+            or line[:1].islower()
+            or key(bodies[-1]) in _GENERIC_BODIES
+            or bodies[-1].upper().endswith((" VÀ", ",", "-"))
+        )
+        if continues:
+            bodies[-1] = f"{bodies[-1]} {line}"
+        else:
+            bodies.append(line)
+    if not bodies:
         return "", ""
-    if len(lines) == 1:
-        return lines[0], ""
-    first, rest = lines[0], lines[1:]
-    generic = key(first) in _GENERIC_BODIES
-    continues = rest[0].upper().startswith(_ADMIN_WORDS) or rest[0][:1].islower()
-    if generic or continues:
-        return " ".join(lines), ""
-    return " ".join(rest), first
+    return bodies[-1], " ".join(bodies[:-1])
 
 
 def _opens_body(line: str, header: Header, subject_lines: list[str]) -> bool:
     if _TO.match(line):
+        return True
+    # A long line after the title, not continuing it: the body's first paragraph.
+    long_line = header.document_type and line[:1].isupper() and len(line) >= 75
+    if long_line and subject_lines and not subject_lines[-1].endswith(_CONNECTORS):
         return True
     # The first line under a type line is its title even when it reads like the body
     # ("KẾ HOẠCH" / "Thực hiện Kết luận số …").
@@ -225,6 +273,12 @@ def read_header(lines: list[str]) -> Header:
             break
         for line in _strip_right_column(raw, header):
             number = _NUMBER.match(line)
+            if number is None and not seen_number:
+                bare = _BARE_NUMBER.search(line)
+                if bare:
+                    seen_number = True
+                    header.number, header.symbol = bare["number"], bare["symbol"]
+                    line = line[bare.end() :]
             if number and not seen_number:
                 seen_number = True
                 header.number = number["number"]
@@ -256,14 +310,16 @@ def read_header(lines: list[str]) -> Header:
                     subject_lines.append(rest)
                 continue
             if in_subject:
-                subject_lines.append(line)
+                if _looks_printed(line, capitals=False):
+                    subject_lines.append(line)
             elif not seen_number and not header.year:
                 issuer_lines.append(line)
         index += 1
     header.body_start = index
     header.issuer, header.issuer_parent = split_issuer(issuer_lines)
     header.subject = " ".join(" ".join(subject_lines).split()).strip(" .")
-    header.subject = _SUBJECT.sub("", header.subject)
+    if header.document_type in ("", "Công văn"):
+        header.subject = _SUBJECT.sub("", header.subject)
     if not header.document_type:
         abbreviation = header.symbol.split("-")[0].split("/")[-1] if header.symbol else ""
         if header.symbol and "-" in header.symbol and abbreviation in SYMBOL_TYPES:

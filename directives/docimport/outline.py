@@ -8,7 +8,6 @@ last line of a printed paragraph stops before the margin).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from directives.docimport.text import rx
@@ -17,7 +16,9 @@ from directives.docimport.text import rx
 ROMAN, ARTICLE, NUMBER, NUMBER2, NUMBER3, LETTER, DASH, PLUS, STAR = range(9)
 _MARKERS = [
     (ROMAN, rx(r"^(?P<m>(?:X{0,3})(?:IX|IV|V?I{1,3}|V|X))\s*[.:\-–]\s*(?=\S)")),
-    (ARTICLE, rx(r"^Điều\s+(?P<m>\d{1,3})\s*[.:]\s*")),
+    # A scan reads I as l: "Il. TỔ CHỨC THỰC HIỆN" (a heading in capitals only).
+    (ROMAN, rx(r"^(?P<m>(?=[IlV]*I)[IlV]{2,4})\s*[.:]\s*(?=[A-ZĐÀ-Ỹ]{2,}\s+[A-ZĐÀ-Ỹ]{2,})")),
+    (ARTICLE, rx(r"^Điều\s+(?P<m>\d{1,3})\s*(?:[.:]\s*|$)")),
     (NUMBER3, rx(r"^(?P<m>\d{1,2}\.\d{1,2}\.\d{1,2})\.?\s+(?=\S)")),
     (NUMBER2, rx(r"^(?P<m>\d{1,2}\.\d{1,2})\.?\s+(?=\S)")),
     (NUMBER, rx(r"^(?P<m>\d{1,2})\s*[.)]\s*(?=[^\d\s/.])")),
@@ -73,6 +74,9 @@ def paragraphs(lines: list[str]) -> list[Paragraph]:
         return []
     lengths = sorted(len(line) for line in lines)
     full = lengths[int(len(lengths) * 0.8)] if len(lengths) >= 5 else max(lengths)
+    # Text pasted from a page or a word processor has one line per paragraph; only text
+    # pulled out of a PDF or a scan is wrapped at the margin and must be joined back.
+    wrapped = lengths[len(lengths) // 2] < 110
     result: list[Paragraph] = []
     current: list[str] = []
     current_marker: tuple[int | None, str] = (None, "")
@@ -88,6 +92,7 @@ def paragraphs(lines: list[str]) -> list[Paragraph]:
         starts_new = (
             kind is not None
             or not current
+            or (not wrapped and not line[:1].islower())
             or (previous.endswith(_SENTENCE_END) and not line[:1].islower())
             or (len(previous) < 0.7 * full and line[:1].isupper() and len(lines) > 3)
         )
@@ -117,6 +122,18 @@ def build_outline(items: list[Paragraph]) -> tuple[list[Paragraph], list[Node]]:
     A marker kind's level is its rank among the kinds this document uses; a plain paragraph
     continues the node before it.
     """
+    # A scan reads "I." as "1.": a heading in capitals numbered 1 among Roman parts is one.
+    if any(p.kind == ROMAN for p in items):
+        for paragraph in items:
+            words = paragraph.text.split()
+            if (
+                paragraph.kind == NUMBER
+                and paragraph.mark == "1"
+                and len(words) >= 2
+                and all(w.isupper() for w in words[:3] if w.isalpha())
+                and paragraph.text.upper() == paragraph.text
+            ):
+                paragraph.kind = ROMAN
     kinds = sorted({p.kind for p in items if p.kind is not None})
     # A lone "I." between "1." items is more likely a mis-read than a top part.
     levels = {kind: rank for rank, kind in enumerate(kinds)}

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from directives.docimport.citations import Citation, find_citations
 from directives.docimport.header import BODY_START, read_addressees, read_header
 from directives.docimport.outline import (
+    ARTICLE,
     DASH,
     LETTER,
     PLUS,
@@ -23,7 +24,7 @@ from directives.docimport.outline import (
     paragraphs,
 )
 from directives.docimport.signature import _ATTACHMENT, Signature, read_signature
-from directives.docimport.tasks import TaskItem, collect_tasks, is_task_part
+from directives.docimport.tasks import TaskItem, collect_tasks, is_task_part, leads_in
 from directives.docimport.text import clean_lines, rx
 
 _END_MARK = rx(r"\./\.\s*$")
@@ -33,7 +34,7 @@ _TAIL_START = rx(
 )
 _CLOSING = rx(
     r"^(?:Nhận được|Trên đây|Trong quá trình|Quá trình (?:triển khai|tổ chức|thực hiện)|"
-    r"Trân trọng|"
+    r"Trân trọng|Kính báo|"
     r"Yêu cầu (?:các|Thủ trưởng|thủ trưởng)[^.]{0,160}(?:nghiêm túc|khẩn trương)|"
     r"Đề nghị (?:các|quý)[^.]{0,100}(?:nghiêm túc|quan tâm)[^.]{0,60}(?:thực hiện|phối hợp)|"
     r"[^.]{0,120}\bthông báo (?:để|cho)\b[^.]{0,160}\b(?:biết|thực hiện)|"
@@ -52,6 +53,9 @@ _SIGNATURE_LINE = rx(
     r"^(?:(?:TM|KT|TL|TUQ|Q)\s*\.\s*\S|(?:Phó\s+)?(?:Chủ tịch|Bí thư|Giám đốc|Bộ trưởng|"
     r"Thủ tướng|Chủ nhiệm)$|\(?\s*đã ký\s*\)?$)",
     re.IGNORECASE,
+)
+_EXECUTES = rx(
+    r"(?:chịu trách nhiệm|có trách nhiệm)\s+(?:thi hành|thực hiện)\s+(?:Quyết định|Chỉ thị)\s+này"
 )
 _BASIS = rx(r"^(?:Căn cứ|Thực hiện|Triển khai|Theo|Xét|Trên cơ sở|Thi hành)\b", re.IGNORECASE)
 
@@ -208,13 +212,29 @@ def parse(text: str) -> ParsedDocument:
         or _BASIS.match(p.text)
         or p.text.startswith("Về ")
     )
-    if roots and roots[0].paragraph.kind not in (DASH, PLUS, STAR, LETTER):
+    if roots and roots[0].paragraph.kind == ARTICLE:
+        # A decision's articles decide; one that gives a named unit work is a task, and the
+        # last ("… chịu trách nhiệm thi hành Quyết định này") is its closing formula.
+        for root in roots:
+            text = _END_MARK.sub("", root.text)
+            if _EXECUTES.search(text) or not leads_in(text):
+                continue
+            document.tasks += collect_tasks(root, "", addressees)
+    elif roots and roots[0].paragraph.kind not in (DASH, PLUS, STAR, LETTER):
         for root in roots:
             if not is_task_part(_title_of(root)) and "căn cứ" in _title_of(root).lower():
                 basis_text += " " + " ".join(leaf.text for leaf in root.leaves())
     document.references = find_citations(basis_text)
 
-    if roots and roots[0].paragraph.kind not in (DASH, PLUS, STAR, LETTER):
+    if roots and roots[0].paragraph.kind == ARTICLE:
+        # A decision's articles decide; one that gives a named unit work is a task, and the
+        # last ("… chịu trách nhiệm thi hành Quyết định này") is its closing formula.
+        for root in roots:
+            text = _END_MARK.sub("", root.text)
+            if _EXECUTES.search(text) or not leads_in(text):
+                continue
+            document.tasks += collect_tasks(root, "", addressees)
+    elif roots and roots[0].paragraph.kind not in (DASH, PLUS, STAR, LETTER):
         for root in roots:
             title = _title_of(root)
             document.sections.append(Section(root.paragraph.mark, title))

@@ -82,7 +82,16 @@ class Signature:
 
 
 def _split_glued(line: str) -> list[str]:
-    """Separate a signature part glued to a recipient item on the same line."""
+    """Separate a signature part glued to a recipient item on the same line, and two items
+    on one line ("- Phòng VX;- Lưu VT")."""
+    if line.startswith("-") and re.search(r";\s*-\s*\S", line):
+        return [
+            part if part.startswith("-") else f"- {part}" for part in re.split(r";\s*(?=-)", line)
+        ]
+    glued = re.search(r"(?P<before>\S)(?=(?:TM|KT|TL|TUQ)\.\s*[A-ZĐÀ-Ỹ]{2,})", line)
+    if glued and line.startswith("-"):
+        # "- Lưu: VT, TH (3). (SH) 20KT. BỘ TRƯỞNG, CHỦ NHIỆM": the authority ran in.
+        return [line[: glued.end()], line[glued.end() :]]
     match = re.search(
         r"(?<=[;.])\s+(?=(?:TM|KT|TL|TUQ|Q)\s*\.\s|[A-ZĐÀ-Ỹ]{2,}\s[A-ZĐÀ-Ỹ]{2,})", line
     )
@@ -106,6 +115,7 @@ def read_signature(lines: list[str]) -> Signature:
     signature = Signature()
     recipients: list[str] = []
     names: list[str] = []
+    first_name_at: int | None = None
     titles: list[tuple[int, str]] = []
     authorities: list[tuple[int, str, str]] = []
     in_recipients = False
@@ -133,6 +143,7 @@ def read_signature(lines: list[str]) -> Signature:
             titles.append((index, " ".join(title["title"].split()).strip(" ,.")))
             if title["name"]:
                 names.append(title["name"])
+                first_name_at = index if first_name_at is None else first_name_at
             in_recipients = False
             continue
         if _PLAIN_TITLE.match(line):
@@ -153,7 +164,11 @@ def read_signature(lines: list[str]) -> Signature:
             continue
         if _NAME.match(line):
             names.append(line)
+            first_name_at = index if first_name_at is None else first_name_at
     signature.recipients = [item.strip(" ;.,") for item in recipients if item.strip(" ;.,")]
+    if first_name_at is not None:
+        # A line of capitals under the name is the signer's other post, not the title.
+        titles = [(index, title) for index, title in titles if index <= first_name_at]
     after = titles
     if authorities:
         position, abbreviation, rest = authorities[-1]

@@ -23,7 +23,7 @@ def _letters(category: str) -> str:
         char = chr(code)
         base = unicodedata.normalize("NFD", char)[0].lower()
         if unicodedata.category(char) == category and (
-            base.isascii() and base.isalpha() or char in "đĐ"
+            (base.isascii() and base.isalpha()) or char in "đĐ"
         ):
             found.append(char)
     return "".join(found)
@@ -51,7 +51,14 @@ _FILE_PATH = re.compile(
     r"^\S*\\\S*\\",
     re.IGNORECASE,
 )
-_PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^Trang\s+\d{1,3}(?:\s*/\s*\d{1,3})?$", re.I)
+_PAGE_NUMBER = re.compile(
+    r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^Trang\s+\d{1,3}(?:\s*/\s*\d{1,3})?$|^-*\s*PAGE BREAK\s*-*$",
+    re.I,
+)
+# The names of a Word file's drawing objects, left in its text ("straight connector 2Số: …").
+_DRAWING = re.compile(r"\b(?:straight|elbow|curved)\s+(?:arrow\s+)?connector\s*\d*", re.I)
+# The stamp a digital signature leaves on a published PDF ("Ký bởi: …", "Thời gian ký: …").
+_SIGNATURE_STAMP = re.compile(r"^(?:Ký bởi|Người ký|Thời gian ký|Cơ quan|E-?ma[il]t?)\s*:", re.I)
 _RULE = re.compile(r"^[-_=*.…\s]{3,}$")
 # Text that went through a converter to Markdown: headings, bold and italic marks, bullets.
 _MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+")
@@ -214,12 +221,13 @@ def clean_lines(raw: str) -> list[str]:
         cells = raw_line.split("|") if "|" in raw_line else [raw_line]
         for cell in cells:
             cell = _MARKDOWN_HEADING.sub("", cell)
+            cell = _DRAWING.sub("", cell)
             cell = _MARKDOWN_BULLET.sub("- ", cell)
             cell = _MARKDOWN_EMPHASIS.sub("", cell)
             line = normalise(cell)
             if not line or _RULE.match(line) or _FILE_PATH.match(line):
                 continue
-            if _PAGE_NUMBER.match(line):
+            if _PAGE_NUMBER.match(line) or _SIGNATURE_STAMP.match(line):
                 continue
             lines.append(line)
     return lines

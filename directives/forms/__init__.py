@@ -64,7 +64,7 @@ class VNDateInput(forms.TextInput):
 
 class VNDateField(forms.DateField):
     widget = VNDateInput
-    default_error_messages = {  # noqa: RUF012 - Django's pattern for field messages
+    default_error_messages = {
         "invalid": _("Ngày chưa đúng: hãy ghi dạng ngày/tháng/năm, ví dụ 15/12/2026."),
     }
 
@@ -358,7 +358,7 @@ class DashboardFilterForm(forms.Form):
         self.fields["van_ban"].choices = [("", _("Tất cả văn bản"))] + [
             (d.pk, d.title) for d in directives
         ]
-        self.fields["muc"].choices = [("", _("Tất cả"))] + self._section_choices(directives)
+        self.fields["muc"].choices = [("", _("Tất cả")), *self._section_choices(directives)]
         self.periods = {p.key: p for p in recent_periods(today)}
         self.fields["ky"].choices = [("", _("Mọi thời hạn"))] + [
             (key, f"{p.label} ({p.start:%d/%m}–{p.end:%d/%m/%Y})")
@@ -372,7 +372,11 @@ class DashboardFilterForm(forms.Form):
         for directive in directives:
             if str(directive.pk) == chosen:
                 return [
-                    (s.number, _("Mục %(number)d. %(title)s") % {"number": s.number, "title": s.title[:50]})
+                    (
+                        s.number,
+                        _("Mục %(number)d. %(title)s")
+                        % {"number": s.number, "title": s.title[:50]},
+                    )
                     if s.title
                     else (s.number, _("Mục %(number)d") % {"number": s.number})
                     for s in directive.sections.all()

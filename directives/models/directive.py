@@ -98,6 +98,11 @@ class Directive(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        # One place for the subject rule, whatever path saves the directive.
+        self.subject = normalise_subject(self.subject)
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         if self.issued_on:
             self.issued_month = self.issued_on.month
@@ -112,11 +117,6 @@ class Directive(models.Model):
             "attachments",
         ):
             setattr(self, field, nfc(getattr(self, field)))
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        # One place for the subject rule, whatever path saves the directive.
-        self.subject = normalise_subject(self.subject)
-        super().save(*args, **kwargs)
 
     @property
     def is_party_document(self) -> bool:

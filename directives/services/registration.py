@@ -405,7 +405,8 @@ def update_directive(
             if Assignment.all_objects.filter(task=task).exists():
                 raise RegistrationError(
                     _(
-                        "Nhiệm vụ “%(task)s” đã giao cho đơn vị nên không xóa được; hãy bỏ các đơn vị khỏi nhiệm vụ."
+                        "Nhiệm vụ “%(task)s” đã giao cho đơn vị nên không xóa được; hãy bỏ các "
+                        "đơn vị khỏi nhiệm vụ."
                     )
                     % {"task": task.short_title}
                 )

@@ -47,7 +47,10 @@ def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def extension_list(request: HttpRequest) -> HttpResponse:
     extensions = access.visible_extensions(request.user).select_related(
-        "assignment__unit", "assignment__task__section__directive__issuing_body", "requested_by", "decided_by"
+        "assignment__unit",
+        "assignment__task__section__directive__issuing_body",
+        "requested_by",
+        "decided_by",
     )
     pending = list(extensions.filter(state=ExtensionState.PENDING).order_by("created_at"))
     decided = Paginator(

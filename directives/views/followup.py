@@ -47,7 +47,9 @@ def concern_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("loai", "")
     concerns = (
         Concern.objects.filter(assignment__in=access.visible_assignments(request.user))
-        .select_related("assignment__unit", "assignment__task__section__directive__issuing_body", "answered_by")
+        .select_related(
+            "assignment__unit", "assignment__task__section__directive__issuing_body", "answered_by"
+        )
         .order_by("-created_at")
     )
     if status == "con-mo":

@@ -162,7 +162,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     pending = (
         access.visible_updates(request.user)
         .filter(review_state=ReviewState.PENDING)
-        .select_related("assignment__unit", "assignment__task__section__directive__issuing_body", "author")
+        .select_related(
+            "assignment__unit", "assignment__task__section__directive__issuing_body", "author"
+        )
         .prefetch_related("evidence", "values__indicator")
         .order_by("created_at", "id")
     )

@@ -161,7 +161,10 @@ def test_a_signature_beside_the_recipients_and_a_vice_director_signing_for_the_h
     ],
 )
 def test_addressees_on_one_line_in_a_dashed_list_or_on_the_next_line(addressees, expected):
-    text = f"ỦY BAN NHÂN DÂN\nXÃ SƠN MAI\nSố: 12/UBND-VP\nV/v thử\nSơn Mai, ngày 07 tháng 01 năm 2026\n{addressees}\nThực hiện chỉ đạo của UBND tỉnh.\n"
+    text = (
+        "ỦY BAN NHÂN DÂN\nXÃ SƠN MAI\nSố: 12/UBND-VP\nV/v thử\n"
+        f"Sơn Mai, ngày 07 tháng 01 năm 2026\n{addressees}\nThực hiện chỉ đạo của UBND tỉnh.\n"
+    )
     assert parse(text).addressees == expected
 
 
