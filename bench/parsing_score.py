@@ -20,6 +20,7 @@ from directives.docimport.parser import parse
 from directives.docimport.text import normalise
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "corpus"
+_DASHES = str.maketrans(dict.fromkeys("\u2013\u2014\u2010\u2011\u2212", "-"))
 FIELDS = [
     "document_type",
     "number",
@@ -43,7 +44,8 @@ def norm(value: object) -> object:
         return None
     if isinstance(value, str):
         # Spacing is not compared: sites lose spaces ("củaBộ") that the parser puts back.
-        return "".join(normalise(value).casefold().strip(" .;:,").split())
+        text = normalise(value).translate(_DASHES).casefold().strip(" .;:,")
+        return "".join(text.split())
     if isinstance(value, list | tuple):
         return [norm(item) for item in value]
     if isinstance(value, dict):

@@ -50,3 +50,11 @@ def get_item(mapping: object, key: object) -> object:
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def list_items(value: str) -> list[str]:
+    """The lines of a list as an official document prints them: each but the last ends with
+    ";", the last with "." ("- Như trên;" … "- Lưu: VT.")."""
+    items = [line.strip().rstrip(" ;.,") for line in (value or "").splitlines() if line.strip()]
+    return [f"{item}{';' if i < len(items) - 1 else '.'}" for i, item in enumerate(items)]

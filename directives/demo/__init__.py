@@ -22,7 +22,8 @@ from directives.demo.catalogue import (
 )
 from directives.demo.progress import add_assignments, add_indicators
 from directives.models import Directive, Section, Task
-from directives.seed import ParsedDispatch, load_son_mai_dispatch
+from directives.docimport.parser import ParsedDocument
+from directives.seed import load_son_mai_dispatch
 
 __all__ = ["DEMO_PASSWORD", "OTHER_HEADS", "ROLE_ACCOUNTS", "DemoResult", "load_demo_commune"]
 from units.choices import OrganisationLevel
@@ -148,7 +149,7 @@ def _directive_chain(
     politburo: Organisation,
     province: Organisation,
     units: dict[str, Unit],
-    dispatch: ParsedDispatch,
+    dispatch: ParsedDocument,
     result: DemoResult,
 ) -> Directive:
     conclusion, created = Directive.objects.get_or_create(
@@ -194,12 +195,12 @@ def _directive_chain(
         defaults={
             "issued_month": dispatch.month,
             "issued_year": dispatch.year,
-            "signer_title": dispatch.signer_title.capitalize(),
-            "signer_name": dispatch.signer_name,
+            "signer_title": dispatch.signer.title.capitalize(),
+            "signer_name": dispatch.signer.name,
             "addressees": "\n".join(dispatch.addressees),
             "preamble": "\n".join(dispatch.preamble),
             "closing": dispatch.closing,
-            "distribution": "\n".join(dispatch.distribution),
+            "distribution": "\n".join(dispatch.signer.recipients),
             "monitoring_unit": units["VHXH"],
         },
     )
@@ -209,11 +210,12 @@ def _directive_chain(
     for parsed_section in dispatch.sections:
         section, created = Section.objects.get_or_create(
             directive=directive,
-            number=parsed_section.number,
+            number=int(parsed_section.number),
             defaults={"title": parsed_section.title},
         )
         result.count("mục", created)
-        for number, text in enumerate(parsed_section.tasks, start=1):
+        texts = [t.text for t in dispatch.tasks if t.section == parsed_section.number]
+        for number, text in enumerate(texts, start=1):
             short_title, task_type, *_rest = TASK_PLAN[(section.number, number)]
             _task, created = Task.objects.get_or_create(
                 section=section,

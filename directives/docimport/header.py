@@ -52,7 +52,7 @@ SYMBOL_TYPES = {
     "CV": "Công văn",
 }
 _NATIONAL = rx(r"C[ỘO]NG\s*H[ÒO]A\s+X[ÃA]\s+H[ỘO]I\s+CH[ỦU]\s+NGH[ĨI]A\s+VI[ỆE]T\s+NAM", re.I)
-_MOTTO = rx(r"Độc\s*lập\s*-\s*Tự\s*do\s*-\s*Hạnh\s*phúc", re.I)
+_MOTTO = rx(r"Độc\s*lập\s*[-–—]\s*Tự\s*do\s*[-–—]\s*Hạnh\s*phúc", re.I)
 _PARTY = rx(r"ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM", re.I)
 _NUMBER = rx(
     r"^Số\s*:?\s*(?P<number>\d{0,5}[a-z]?)\s*(?P<sep>[-/])\s*"

@@ -41,7 +41,9 @@ def rx(pattern: str, flags: int = 0) -> re.Pattern:
 
 _TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _WORD = re.compile(r"[^\W\d_]+")
-_DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2010": "-", "\u2011": "-", "\u2212": "-"})
+# A list's bullet is structure, whatever dash drew it; a dash inside the text is the text's
+# own ("Phòng Văn hóa – Xã hội" stays word for word).
+_LEADING_DASH = re.compile(r"^\s*[\u2013\u2014\u2010\u2011\u2212]\s*(?=\S)")
 # Characters that stand for nothing: zero-width spaces, soft hyphens, byte-order marks.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u00ad\ufeff"), None)
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2002\u2003\u2009\u202f\t"), " ")
@@ -59,7 +61,7 @@ _PAGE_NUMBER = re.compile(
 _DRAWING = re.compile(r"\b(?:straight|elbow|curved)\s+(?:arrow\s+)?connector\s*\d*", re.I)
 # The stamp a digital signature leaves on a published PDF ("Ký bởi: …", "Thời gian ký: …").
 _SIGNATURE_STAMP = re.compile(r"^(?:Ký bởi|Người ký|Thời gian ký|Cơ quan|E-?ma[il]t?)\s*:", re.I)
-_RULE = re.compile(r"^[-_=*.…\s]{3,}$")
+_RULE = re.compile(r"^[-–—_=*.…\s]{3,}$")
 # Text that went through a converter to Markdown: headings, bold and italic marks, bullets.
 _MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+")
 _MARKDOWN_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
@@ -198,10 +200,10 @@ def unglue(word: str) -> str:
 
 
 def normalise(value: str) -> str:
-    """One line in NFC, modern tones, plain hyphens, single spaces and no two syllables glued
-    together by a lost space."""
+    """One line in NFC, modern tones, single spaces, a plain hyphen for a list's bullet, and no
+    two syllables glued together by a lost space."""
     value = unicodedata.normalize("NFC", value).translate(_INVISIBLE).translate(_SPACES)
-    value = value.translate(_DASHES)
+    value = _LEADING_DASH.sub("- ", value)
     value = _WORD.sub(lambda m: unglue(modern_tones(m.group())), value)
     return collapse_spaces(value)
 

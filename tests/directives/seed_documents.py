@@ -44,17 +44,17 @@ def _body() -> list[tuple[str, str]]:
     body += [("p", text) for text in SEED.preamble]
     for section in SEED.sections:
         body.append(("h", f"{section.number}. {section.title}"))
-        body += [("p", f"- {task}") for task in section.tasks]
+        body += [("p", f"- {t.text}") for t in SEED.tasks if t.section == section.number]
     body.append(("p", SEED.closing))
     return body
 
 
 def _signature() -> tuple[list[str], list[str]]:
+    items = SEED.signer.recipients
     recipients = ["Nơi nhận:"] + [
-        f"- {item.rstrip(';.')}{';' if i < len(SEED.distribution) - 1 else '.'}"
-        for i, item in enumerate(SEED.distribution)
+        f"- {item}{';' if i < len(items) - 1 else '.'}" for i, item in enumerate(items)
     ]
-    return recipients, [SEED.signer_title, "", "", SEED.signer_name]
+    return recipients, [SEED.signer.title, "", "", SEED.signer.name]
 
 
 def seed_docx() -> bytes:

@@ -28,11 +28,12 @@ def test_seed_parser_finds_every_part_of_the_dispatch():
     assert (parsed.number, parsed.symbol, parsed.month, parsed.year) == ("", "UBND-VP", 1, 2026)
     assert parsed.subject.startswith("triển khai Kết luận 221-KL/TW của Bộ Chính trị")
     assert parsed.subject.endswith("chính quyền địa phương 02 cấp")
-    assert parsed.addressees == ["Các cơ quan, đơn vị thuộc UBND xã;", "Trưởng thôn."]
+    # Items are kept without the list's punctuation; the page and the report add it back.
+    assert parsed.addressees == ["Các cơ quan, đơn vị thuộc UBND xã", "Trưởng thôn"]
     assert parsed.preamble[0].startswith("Thực hiện Công văn số 120/UBND-NC ngày 07/01/2026")
     assert parsed.closing.endswith("nghiêm túc tổ chức triển khai thực hiện./.")
-    assert parsed.distribution == ["Như trên;", "CT, các PCT. UBND xã;", "Lưu: VT."]
-    assert (parsed.signer_title, parsed.signer_name) == ("CHỦ TỊCH", "Nguyễn Anh Tuấn")
+    assert parsed.signer.recipients == ["Như trên", "CT, các PCT. UBND xã", "Lưu: VT"]
+    assert (parsed.signer.title, parsed.signer.name) == ("CHỦ TỊCH", "Nguyễn Anh Tuấn")
 
 
 def test_seed_parser_rejects_text_that_is_not_a_dispatch():

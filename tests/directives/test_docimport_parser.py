@@ -48,10 +48,10 @@ def test_the_seed_dispatch_gives_three_sections_and_nine_tasks(seed):
     assert seed.tasks[0].lead == ["Thủ trưởng các bộ phận chuyên môn thuộc UBND xã", "Trưởng thôn"]
     assert seed.tasks[3].coordinating == ["các cơ quan chuyên môn cấp trên"]
     assert seed.tasks[5].lead == ["Các cơ quan, đơn vị thuộc UBND xã", "Trưởng thôn"]
-    assert seed.tasks[7].lead == ["Phòng Văn hóa - Xã hội"]
+    assert seed.tasks[7].lead == ["Phòng Văn hóa – Xã hội"]  # the dispatch's own dash
     # 3.2 names nobody: it carries on with the unit the part gave the work to.
     assert (seed.tasks[8].lead, seed.tasks[8].lead_source) == (
-        ["Phòng Văn hóa - Xã hội"],
+        ["Phòng Văn hóa – Xã hội"],
         "previous",
     )
 
