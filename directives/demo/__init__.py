@@ -21,8 +21,8 @@ from directives.demo.catalogue import (
     UNITS,
 )
 from directives.demo.progress import add_assignments, add_indicators
-from directives.models import Directive, Section, Task
 from directives.docimport.parser import ParsedDocument
+from directives.models import Directive, Section, Task
 from directives.seed import load_son_mai_dispatch
 
 __all__ = ["DEMO_PASSWORD", "OTHER_HEADS", "ROLE_ACCOUNTS", "DemoResult", "load_demo_commune"]
