@@ -7,7 +7,7 @@ from units.views import home
 
 admin.site.site_header = _("Quản trị cổng theo dõi nhiệm vụ")
 admin.site.site_title = _("Quản trị")
-admin.site.index_title = _("Đăng ký văn bản, nhiệm vụ và phân công")
+admin.site.index_title = _("Quản trị hệ thống: đơn vị, người dùng, ngày nghỉ")
 
 urlpatterns = [
     path("", home, name="home"),

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from directives import access as directive_access
 from directives.choices import BUCKET_ORDER
+from directives.services.documents import documents_waiting_for
 from directives.services.summaries import bucket_counts_by_directive
 from reports.access import reports_waiting_for
 from units import access
@@ -35,13 +36,15 @@ def home(request: HttpRequest) -> HttpResponse:
                 "total": total,
             }
         )
+    can_manage = access.has_capability(user, access.Capability.MANAGE_DIRECTIVES)
     return render(
         request,
         "units/home.html",
         {
             "overview": overview,
             "today": today,
-            "can_manage": access.has_capability(user, access.Capability.MANAGE_DIRECTIVES),
+            "can_manage": can_manage,
             "waiting_reports": reports_waiting_for(user),
+            "documents_waiting": documents_waiting_for(user) if can_manage else [],
         },
     )

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from directives.choices import DocumentType
 from directives.demo.catalogue import (
+    ADMIN_ACCOUNTS,
     DEMO_PASSWORD,
     OTHER_HEADS,
     ROLE_ACCOUNTS,
@@ -105,13 +106,22 @@ def _units(commune: Organisation, result: DemoResult) -> dict[str, Unit]:
 
 
 def _staff_group() -> Group:
-    """Clerk and monitoring officer register directives and assignments in the admin."""
-    group, _created = Group.objects.get_or_create(name="Đăng ký văn bản")
-    codenames = [
-        f"{action}_{model}"
-        for model in ("directive", "section", "task", "indicator", "assignment")
-        for action in ("add", "change", "view")
-    ] + ["view_unit", "view_organisation"]
+    """The administrator keeps units, people, holidays and, when something must be mended,
+    the records themselves; directives are registered on the portal's own pages."""
+    group, _created = Group.objects.get_or_create(name="Quản trị cổng")
+    models = (
+        "unit",
+        "user",
+        "organisation",
+        "directive",
+        "section",
+        "task",
+        "indicator",
+        "assignment",
+        "workdayexception",
+        "reminderpolicy",
+    )
+    codenames = [f"{action}_{model}" for model in models for action in ("add", "change", "view")]
     group.permissions.set(Permission.objects.filter(codename__in=codenames))
     return group
 
@@ -120,7 +130,7 @@ def _accounts(
     commune: Organisation, units: dict[str, Unit], result: DemoResult, *, password: str | None
 ) -> None:
     group = _staff_group()
-    for account in ROLE_ACCOUNTS + OTHER_HEADS:
+    for account in ROLE_ACCOUNTS + ADMIN_ACCOUNTS + OTHER_HEADS:
         user, created = User.objects.get_or_create(
             username=account.username,
             defaults={

@@ -43,17 +43,17 @@ ROLE_ACCOUNTS = [
     DemoAccount("chutich", "Nguyễn Anh Tuấn", Role.CHAIRMAN, "", "Chủ tịch UBND xã"),
     DemoAccount("phochutich", "Phạm Thị Hoa", Role.VICE_CHAIRMAN, "", "Phó Chủ tịch UBND xã"),
     DemoAccount(
-        "vhxh",
-        "Lê Thị Mai",
-        Role.MONITORING_OFFICER,
-        "VHXH",
-        "Công chức Phòng Văn hóa - Xã hội",
-        is_staff=True,
+        "vhxh", "Lê Thị Mai", Role.MONITORING_OFFICER, "VHXH", "Công chức Phòng Văn hóa - Xã hội"
     ),
-    DemoAccount("vanthu", "Đinh Thị Lan", Role.CLERK, "VP", "Văn thư", is_staff=True),
+    DemoAccount("vanthu", "Đinh Thị Lan", Role.CLERK, "VP", "Văn thư"),
     DemoAccount("truongphong.kt", "Hồ Văn Nam", Role.UNIT_HEAD, "KT", "Trưởng phòng Kinh tế"),
     DemoAccount("truongthon1", "Đinh Văn Sơn", Role.HAMLET_HEAD, "T1", "Trưởng thôn Thôn 1"),
     DemoAccount("canbo.kt", "Võ Thị Hạnh", Role.UNIT_STAFF, "KT", "Công chức Phòng Kinh tế"),
+]
+#: The admin is for whoever keeps the system (units, people, holidays), not for daily work:
+#: directives are registered on the portal's pages.
+ADMIN_ACCOUNTS = [
+    DemoAccount("quantri", "Quản trị hệ thống", "", "", "Quản trị hệ thống", is_staff=True),
 ]
 OTHER_HEADS = [
     DemoAccount("chanhvanphong", "Trần Văn Hùng", Role.UNIT_HEAD, "VP", "Chánh Văn phòng"),

@@ -295,3 +295,15 @@ def resume_reading(now: datetime.datetime) -> list[int]:
     for pk in lost:
         tasks.read_directive_document.delay(pk)
     return lost
+
+
+def documents_waiting_for(user: object, limit: int = 10) -> list[DirectiveImport]:
+    """Documents of the person's organisation read or being read, not yet registered."""
+    return list(
+        DirectiveImport.objects.filter(
+            organisation_id=user.organisation_id,
+            state__in=[State.QUEUED, State.READING, State.READY, State.FAILED],
+        )
+        .select_related("uploaded_by")
+        .order_by("-created_at")[:limit]
+    )

@@ -21,6 +21,7 @@ from directives.models import DirectiveImport
 from directives.services.documents import (
     DocumentRejected,
     discard_document,
+    documents_waiting_for,
     error_message,
     receive_document,
     retry_document,
@@ -64,19 +65,7 @@ def document_upload(request: HttpRequest) -> HttpResponse:
             form.add_error("file" if form.cleaned_data.get("file") else "text", str(rejected))
         else:
             return redirect("directives:document_review", pk=job.pk)
-    open_jobs = (
-        DirectiveImport.objects.filter(
-            organisation=organisation,
-            state__in=[
-                DocumentImportState.QUEUED,
-                DocumentImportState.READING,
-                DocumentImportState.READY,
-                DocumentImportState.FAILED,
-            ],
-        )
-        .select_related("uploaded_by")
-        .order_by("-created_at")[:20]
-    )
+    open_jobs = documents_waiting_for(request.user, limit=20)
     return render(
         request,
         "directives/registration/upload.html",

@@ -130,6 +130,14 @@ def test_one_account_per_role_can_sign_in(demo, client):
         assert client.login(username=account.username, password=DEMO_PASSWORD)
 
 
+def test_only_the_administrator_uses_the_admin(demo, client):
+    assert client.login(username="vanthu", password=DEMO_PASSWORD)
+    assert client.get("/quan-tri/").status_code == 302  # to the admin's sign-in: not staff
+    client.logout()
+    assert client.login(username="quantri", password=DEMO_PASSWORD)
+    assert client.get("/quan-tri/").status_code == 200
+
+
 def test_loading_twice_creates_nothing_new_and_keeps_changes(demo):
     counts = [
         m.objects.count() for m in (Organisation, Unit, User, Directive, Section, Task, Assignment)
