@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export DEBUG ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev browser run test lint check messages bench clean
+.PHONY: help install install-dev browser ocr run test lint check messages bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -34,7 +34,14 @@ browser: ## Install Debian's Chromium for the browser tests when it is missing
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-run: install ## Set up and start the portal (web, Celery worker, beat) on http://127.0.0.1:8000
+ocr: ## Install Debian's Tesseract with its Vietnamese model (reads scans and photos) when missing
+	@if ! tesseract --list-langs 2>/dev/null | grep -qx vie; then \
+		echo "Installing Debian's tesseract-ocr and tesseract-ocr-vie"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq tesseract-ocr tesseract-ocr-vie >/dev/null; \
+	fi
+
+run: install ocr ## Set up and start the portal (web, Celery worker, beat) on http://127.0.0.1:8000
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py load_demo_commune
@@ -52,7 +59,7 @@ check: install-dev ## Django system checks and migrations in sync with models
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-test: install-dev browser lint check ## Install what the tests need and run them all
+test: install-dev browser ocr lint check ## Install what the tests need and run them all
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: install-dev ## Run the benchmarks (bench/bench_*.py); figures go to bench/results.json

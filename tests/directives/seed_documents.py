@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import html
 import io
-import subprocess
-import tempfile
-from pathlib import Path
 
 import weasyprint
 from docx import Document
@@ -126,17 +123,11 @@ def seed_pdf() -> bytes:
 
 
 def scanned(pdf: bytes, *, dpi: int = 200) -> bytes:
-    """The PDF printed and scanned: every page an image, no text layer (needs pdftoppm)."""
-    from PIL import Image
+    """The PDF printed and scanned: every page a grey picture, no text layer."""
+    import pypdfium2
 
-    with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "in.pdf"
-        source.write_bytes(pdf)
-        subprocess.run(
-            ["pdftoppm", "-r", str(dpi), "-gray", "-png", str(source), str(Path(folder) / "page")],
-            check=True,
-        )
-        pages = [Image.open(path) for path in sorted(Path(folder).glob("page*.png"))]
-        out = io.BytesIO()
-        pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=dpi)
-        return out.getvalue()
+    document = pypdfium2.PdfDocument(pdf)
+    pages = [page.render(scale=dpi / 72, grayscale=True).to_pil() for page in document]
+    out = io.BytesIO()
+    pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=dpi)
+    return out.getvalue()
