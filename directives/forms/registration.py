@@ -57,8 +57,12 @@ class HeaderForm(BootstrapMixin, forms.Form):
         label=_("Ký hiệu"), max_length=50, help_text=_("Ví dụ: UBND-VP, KH-UBND, KL/TW.")
     )
     issued_on = VNDateField(label=_("Ngày ban hành"), required=False)
-    issued_month = forms.IntegerField(label=_("Tháng"), min_value=1, max_value=12, required=False)
-    issued_year = forms.IntegerField(label=_("Năm"), min_value=1945, max_value=2100, required=False)
+    issued_month = forms.IntegerField(
+        label=_("Tháng (khi không ghi ngày)"), min_value=1, max_value=12, required=False
+    )
+    issued_year = forms.IntegerField(
+        label=_("Năm (khi không ghi ngày)"), min_value=1945, max_value=2100, required=False
+    )
     issuer = NfcCharField(
         label=_("Cơ quan ban hành"),
         max_length=200,
