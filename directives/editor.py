@@ -40,6 +40,10 @@ from directives.services.registration import (
 from units.matching import UnitMatcher
 
 EditorState = dict[str, Any]
+#: The most a directive holds on this page (the longest plans have about a hundred tasks).
+MAX_TASKS = 200
+MAX_SECTIONS = 50
+MAX_REFERENCES = 40
 HEADER_FIELDS = [
     "document_type",
     "number",
@@ -346,9 +350,31 @@ class DirectiveEditor:
         self.uncertain = set((state or {}).get("uncertain", []))
         self.unmatched: dict[str, list] = {}
         unit_qs = organisation.units.filter(is_active=True).order_by("position", "name")
-        ReferenceSet = forms.formset_factory(ReferenceForm, extra=0, can_delete=True)
-        SectionSet = forms.formset_factory(SectionForm, extra=0, can_delete=True)
-        TaskSet = forms.formset_factory(TaskForm, extra=0, can_delete=True)
+        # Bounded: a forged count cannot make the page build thousands of forms.
+        ReferenceSet = forms.formset_factory(
+            ReferenceForm,
+            extra=0,
+            can_delete=True,
+            max_num=MAX_REFERENCES,
+            absolute_max=MAX_REFERENCES,
+            validate_max=True,
+        )
+        SectionSet = forms.formset_factory(
+            SectionForm,
+            extra=0,
+            can_delete=True,
+            max_num=MAX_SECTIONS,
+            absolute_max=MAX_SECTIONS,
+            validate_max=True,
+        )
+        TaskSet = forms.formset_factory(
+            TaskForm,
+            extra=0,
+            can_delete=True,
+            max_num=MAX_TASKS,
+            absolute_max=MAX_TASKS,
+            validate_max=True,
+        )
         if self.bound:
             sections = self._section_choices_from(data)
             self.header = HeaderForm(data, prefix="vb", units=unit_qs)
@@ -396,9 +422,10 @@ class DirectiveEditor:
         return f"{index + 1}. {short}" if short else _("Mục %(n)d") % {"n": index + 1}
 
     def _section_choices_from(self, data: Any) -> list[tuple[str, str]]:
-        total = int(data.get("muc-TOTAL_FORMS", 0) or 0)
+        raw = str(data.get("muc-TOTAL_FORMS", "0"))
+        total = min(int(raw), MAX_SECTIONS) if raw.isascii() and raw.isdecimal() else 0
         choices = []
-        for index in range(min(total, 200)):
+        for index in range(total):
             key = data.get(f"muc-{index}-key", "")
             title = data.get(f"muc-{index}-title", "")
             if key:
@@ -590,6 +617,8 @@ class DirectiveEditor:
 
 # --- Changing the state without saving -------------------------------------------------------
 def add_section(state: EditorState) -> str:
+    if len(state["sections"]) >= MAX_SECTIONS:
+        return ""
     taken = {s["key"] for s in state["sections"]} | {"s0"}
     key = _new_key("s", taken)
     state["sections"].append({"key": key, "pk": "", "title": ""})
@@ -598,6 +627,8 @@ def add_section(state: EditorState) -> str:
 
 
 def add_task(state: EditorState, section_key: str) -> str:
+    if len(state["tasks"]) >= MAX_TASKS:
+        return ""
     if section_key not in {s["key"] for s in state["sections"]}:
         section_key = state["sections"][-1]["key"] if state["sections"] else add_section(state)
     task = blank_task(section_key, {t["key"] for t in state["tasks"]})
@@ -610,6 +641,8 @@ def add_task(state: EditorState, section_key: str) -> str:
 
 
 def add_reference(state: EditorState) -> None:
+    if len(state["references"]) >= MAX_REFERENCES:
+        return
     state["references"].append(
         dict.fromkeys(REFERENCE_FIELDS, "") | {"document_type": DocumentType.OTHER}
     )

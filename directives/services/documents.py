@@ -14,7 +14,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
@@ -152,7 +152,8 @@ def receive_document(
             job.original_name = nfc(getattr(upload, "name", "") or "")[-255:]
             job.size = upload.size
             copy.seek(0)
-            job.file.save(f"{job.token}{extension}", ContentFile(copy.read()), save=False)
+            # Streamed in chunks: a large scan is never held in memory whole.
+            job.file.save(f"{job.token}{extension}", File(copy), save=False)
     else:
         text = nfc(text or "").strip()
         if not text:

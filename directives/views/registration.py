@@ -3,6 +3,7 @@ background, reviewed on one page) or by hand, and editing them afterwards."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
@@ -52,8 +53,14 @@ def _private(response: HttpResponse) -> HttpResponse:
 def document_upload(request: HttpRequest) -> HttpResponse:
     access.require_registering(request.user)
     organisation = request.user.organisation
-    form = DocumentUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    refused = ""
+    if request.method == "POST" and _too_large(request):
+        # Refused before the body is read: nothing of it is stored.
+        refused = error_message("too_large")
+        form = DocumentUploadForm()
+    else:
+        form = DocumentUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_bound and form.is_valid():
         try:
             job = receive_document(
                 organisation,
@@ -69,8 +76,16 @@ def document_upload(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "directives/registration/upload.html",
-        {"form": form, "open_jobs": open_jobs},
+        {"form": form, "open_jobs": open_jobs, "refused": refused},
     )
+
+
+def _too_large(request: HttpRequest) -> bool:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return length > settings.DIRECTIVE_IMPORT_MAX_BYTES + 1024 * 1024
 
 
 @login_required

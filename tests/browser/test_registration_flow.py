@@ -50,7 +50,9 @@ def assert_no_sideways_scroll(page) -> None:
 def assert_seed_registered(number: str) -> None:
     directive = Directive.objects.get(number=number, symbol="UBND-VP")
     assert directive.sections.count() == 3
-    tasks = list(Task.objects.filter(section__directive=directive).order_by("section__number", "number"))
+    tasks = list(
+        Task.objects.filter(section__directive=directive).order_by("section__number", "number")
+    )
     assert len(tasks) == 9
     departments = set(Unit.objects.filter(kind=UnitKind.DEPARTMENT).values_list("pk", flat=True))
     hamlets = set(Unit.objects.filter(kind=UnitKind.HAMLET).values_list("pk", flat=True))
@@ -127,7 +129,9 @@ def test_a_plan_is_entered_by_hand_on_a_phone(demo, clerk_at):
     screenshot(page, "registration-manual-360")
     # A second task: the page comes back with everything typed and a new, empty task.
     page.get_by_role("button", name="Thêm nhiệm vụ vào mục này").click()
-    expect(page.locator("#id_nv-0-text")).to_have_value("Lập danh sách hộ gia đình tham dự Ngày hội")
+    expect(page.locator("#id_nv-0-text")).to_have_value(
+        "Lập danh sách hộ gia đình tham dự Ngày hội"
+    )
     page.fill("#id_nv-1-text", "Bố trí kinh phí tổ chức Ngày hội")
     kt = Unit.objects.get(code="KT")
     page.select_option(f"#id_nv-1-role_{kt.pk}", "lead")

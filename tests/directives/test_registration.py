@@ -363,3 +363,102 @@ def test_units_cannot_open_the_registration_pages(client, demo):
     client.force_login(User.objects.get(role=Role.HAMLET_HEAD, username="truongthon1"))
     assert client.get(reverse("directives:document_upload")).status_code == 403
     assert client.get(reverse("directives:directive_create")).status_code == 403
+
+
+# --- Nothing a person sends breaks the page ----------------------------------------------------
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        {"muc-TOTAL_FORMS": "abc", "nv-TOTAL_FORMS": "-3", "action": "register"},
+        {
+            "muc-TOTAL_FORMS": "2",
+            "muc-0-key": "",
+            "nv-TOTAL_FORMS": "1",
+            "nv-0-section": "zz",
+            "nv-0-report_day": "99",
+            "vb-issued_on": "32/13/2026",
+            "action": "register",
+        },
+        {"action": "add-task:không-có", "muc-TOTAL_FORMS": "0", "nv-TOTAL_FORMS": "0"},
+        {"action": "map", "map-name": ["x"], "map-target-0": "unit:999999"},
+        {"action": "map", "map-name": ["x"], "map-target-0": "kind:không-có"},
+        {"action": "add-section", "nv-TOTAL_FORMS": "5000"},
+    ],
+)
+def test_the_editor_answers_any_post_without_a_server_error(clerk_client, demo, garbage):
+    response = clerk_client.post(reverse("directives:directive_create"), garbage)
+    assert response.status_code == 200
+
+
+def test_an_upload_bigger_than_the_limit_is_refused_before_it_is_read(clerk_client, demo, settings):
+    settings.DIRECTIVE_IMPORT_MAX_BYTES = 1024
+    response = clerk_client.post(
+        reverse("directives:document_upload"),
+        {"file": SimpleUploadedFile("lon.pdf", b"%PDF-1.4 " + b"0" * 3 * 1024 * 1024)},
+    )
+    assert "Tệp lớn hơn" in response.content.decode()
+    assert not DirectiveImport.objects.exists()
+
+
+def test_a_failed_document_is_read_again_and_can_be_discarded(
+    clerk_client, demo, django_capture_on_commit_callbacks, monkeypatch
+):
+    from directives.services import documents
+
+    real = documents.extract_in_child
+    monkeypatch.setattr(
+        documents,
+        "extract_in_child",
+        lambda *a, **k: (_ for _ in ()).throw(documents.ExtractionError("memory")),
+    )
+    response = upload(clerk_client, django_capture_on_commit_callbacks, seed_docx(), "cv.docx")
+    job = DirectiveImport.objects.get()
+    assert job.state == DocumentImportState.FAILED
+    assert "quá nhiều bộ nhớ" in clerk_client.get(response.url).content.decode()
+    monkeypatch.setattr(documents, "extract_in_child", real)
+    with django_capture_on_commit_callbacks(execute=True):
+        clerk_client.post(reverse("directives:document_retry", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.state == DocumentImportState.READY and job.attempts == 2
+    clerk_client.post(reverse("directives:document_discard", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.state == DocumentImportState.DISCARDED
+    assert not Directive.objects.filter(imports_from_document=job).exists()
+
+
+def test_the_original_file_and_its_pages_are_served_privately(
+    clerk_client, django_capture_on_commit_callbacks
+):
+    from tests.directives.seed_documents import seed_pdf
+
+    response = upload(clerk_client, django_capture_on_commit_callbacks, seed_pdf(), "cv.pdf")
+    job = DirectiveImport.objects.get()
+    assert len(job.previews) == 2
+    picture = clerk_client.get(reverse("directives:document_page", args=[job.pk, 1]))
+    assert picture["Content-Type"] == "image/png"
+    assert picture["Cache-Control"] == "private, no-store"
+    original = clerk_client.get(reverse("directives:document_file", args=[job.pk]))
+    assert b"".join(original.streaming_content).startswith(b"%PDF")
+    assert (
+        clerk_client.get(reverse("directives:document_page", args=[job.pk, 3])).status_code == 404
+    )
+    assert response.status_code == 302
+
+
+def test_a_stuck_reading_is_taken_over_after_its_lease(demo, clerk):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from directives.services.documents import resume_reading
+
+    job = DirectiveImport.objects.create(
+        organisation=clerk.organisation,
+        uploaded_by=clerk,
+        token=__import__("uuid").uuid4(),
+        source="text",
+        text="x",
+        state=DocumentImportState.READING,
+        claimed_at=timezone.now() - dt.timedelta(hours=1),
+    )
+    assert resume_reading(timezone.now()) == [job.pk]
