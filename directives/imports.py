@@ -28,7 +28,7 @@ from directives.excel import (
     COL_UNIT,
 )
 from directives.models import Assignment, AssignmentImport, Directive, Task
-from directives.services.extensions import change_due_date
+from directives.services.assignments import update_assignment
 from sonmai.lib.actor import acting_as
 from sonmai.lib.i18n import portal_language
 from sonmai.lib.vntext import fold, nfc
@@ -302,23 +302,15 @@ def _apply(job: AssignmentImport) -> dict[str, int]:
                 )
                 created += 1
                 continue
-            fields = {
-                "role": row["role"],
-                "cadence": row["cadence"],
-                "report_day": row["report_day"],
-                # A row for an assignment that was taken away gives it back.
-                "removed_at": None,
-                "removed_by": None,
-            }
-            dirty = [name for name, value in fields.items() if getattr(assignment, name) != value]
-            for name in dirty:
-                setattr(assignment, name, fields[name])
-            if dirty:
-                assignment.version += 1
-                assignment.save(history_note=reason)
-            if assignment.due_date != due:
-                change_due_date(assignment, actor=actor, new_due_date=due, reason=reason)
-                dirty.append("due_date")
+            dirty = update_assignment(
+                assignment,
+                actor=actor,
+                note=reason,
+                role=row["role"],
+                cadence=row["cadence"],
+                report_day=row["report_day"],
+                due_date=due,
+            )
             changed += bool(dirty)
             unchanged += not dirty
     return {"created": created, "changed": changed, "unchanged": unchanged}

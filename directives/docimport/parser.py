@@ -212,15 +212,7 @@ def parse(text: str) -> ParsedDocument:
         or _BASIS.match(p.text)
         or p.text.startswith("Về ")
     )
-    if roots and roots[0].paragraph.kind == ARTICLE:
-        # A decision's articles decide; one that gives a named unit work is a task, and the
-        # last ("… chịu trách nhiệm thi hành Quyết định này") is its closing formula.
-        for root in roots:
-            text = _END_MARK.sub("", root.text)
-            if _EXECUTES.search(text) or not leads_in(text):
-                continue
-            document.tasks += collect_tasks(root, "", addressees)
-    elif roots and roots[0].paragraph.kind not in (DASH, PLUS, STAR, LETTER):
+    if roots and roots[0].paragraph.kind not in (ARTICLE, DASH, PLUS, STAR, LETTER):
         for root in roots:
             if not is_task_part(_title_of(root)) and "căn cứ" in _title_of(root).lower():
                 basis_text += " " + " ".join(leaf.text for leaf in root.leaves())

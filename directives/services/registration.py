@@ -23,7 +23,7 @@ from directives.choices import AssignmentRole, DocumentImportState, DocumentType
 from directives.docimport.citations import notation_key
 from directives.models import Assignment, Directive, DirectiveImport, Section, Task
 from directives.models.directive import normalise_subject
-from directives.services.extensions import change_due_date
+from directives.services.assignments import update_assignment
 from sonmai.lib.actor import acting_as
 from sonmai.lib.i18n import portal_language
 from units.matching import display_name, find_organisation, organisation_level
@@ -438,21 +438,15 @@ def _update_assignments(
         if assignment is None:
             created += _create_assignments(task, data, today, [row])
             continue
-        fields = {
-            "role": row.role,
-            "cadence": data.cadence,
-            "report_day": data.report_day,
-            "removed_at": None,
-            "removed_by": None,
-        }
-        dirty = [name for name, value in fields.items() if getattr(assignment, name) != value]
-        for name in dirty:
-            setattr(assignment, name, fields[name])
-        if dirty:
-            assignment.version += 1
-            assignment.save(history_note=note)
-        if assignment.due_date != row.due_date:
-            change_due_date(assignment, actor=actor, new_due_date=row.due_date, reason=note)
+        update_assignment(
+            assignment,
+            actor=actor,
+            note=note,
+            role=row.role,
+            cadence=data.cadence,
+            report_day=data.report_day,
+            due_date=row.due_date,
+        )
     # Coordinating units follow the lead when the task has exactly one.
     alive = Assignment.objects.filter(task=task)
     lead_rows = [a for a in alive if a.role == AssignmentRole.LEAD]
