@@ -468,6 +468,10 @@ def _emit(message: dict) -> None:
 def main(argv: list[str]) -> int:
     path, kind = Path(argv[0]), argv[1]
     previews = Path(argv[2]) if len(argv) > 2 and argv[2] else None
+    if len(argv) > 4:
+        # Limits set by the child itself, before it reads anything (a preexec hook in the
+        # parent is unsafe when the parent runs threads).
+        _limit(int(argv[3]), int(argv[4]))
 
     def progress(step: str, done: int, total: int) -> None:
         _emit({"progress": {"step": step, "done": done, "total": total}})
@@ -484,14 +488,11 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def _limits(memory_mb: int, cpu_seconds: int) -> Callable[[], None]:
-    def apply() -> None:
-        memory = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-    return apply
+def _limit(memory_mb: int, cpu_seconds: int) -> None:
+    memory = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
 def extract_in_child(
@@ -514,13 +515,14 @@ def extract_in_child(
         str(path),
         kind,
         str(previews or ""),
+        str(int(memory_mb)),
+        str(max(1, int(timeout))),
     ]
     started = time.monotonic()
     process = subprocess.Popen(  # noqa: S603 - our own module, arguments we built
         command,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
-        preexec_fn=_limits(memory_mb, int(timeout)),
         cwd=str(Path(__file__).resolve().parents[2]),
         env=dict(os.environ, PYTHONUNBUFFERED="1", OMP_THREAD_LIMIT="1"),
     )

@@ -167,7 +167,8 @@ def _reference_directive(reference: ReferenceData, *, organisation: Organisation
     )
     if reference.issued_on:
         existing = existing.filter(Q(issued_on=reference.issued_on) | Q(issued_on__isnull=True))
-    found = existing.first()
+    # A citation without a number is not enough to say which registered document it is.
+    found = existing.first() if reference.number else None
     if found is not None:
         # What the new citation adds (a date, an issuer) fills what the old one lacked.
         changed = []
