@@ -280,6 +280,15 @@ def discard_document(job: DirectiveImport, *, actor: object) -> None:
     ).update(state=State.DISCARDED)
     if not updated:
         raise DocumentRejected(_("Văn bản này đã đăng ký hoặc đã hủy."))
+    # A discarded document was never registered: nothing keeps its file or page pictures.
+    names = [job.file.name, *job.previews] if job.file else list(job.previews)
+    transaction.on_commit(lambda: _delete_files(names))
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        if name:
+            default_storage.delete(name)
 
 
 def resume_reading(now: datetime.datetime) -> list[int]:

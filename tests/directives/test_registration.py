@@ -5,6 +5,7 @@ import io
 
 import lxml.html
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from msoffcrypto.format.ooxml import OOXMLFile
@@ -20,7 +21,7 @@ from directives.models import (
     Task,
 )
 from notifications.models import ReminderSchedule
-from tests.directives.seed_documents import seed_docx
+from tests.directives.seed_documents import seed_docx, seed_pdf
 from units.choices import Role, UnitKind
 from units.models import Unit, User
 
@@ -411,7 +412,7 @@ def test_a_failed_document_is_read_again_and_can_be_discarded(
         "extract_in_child",
         lambda *a, **k: (_ for _ in ()).throw(documents.ExtractionError("memory")),
     )
-    response = upload(clerk_client, django_capture_on_commit_callbacks, seed_docx(), "cv.docx")
+    response = upload(clerk_client, django_capture_on_commit_callbacks, seed_pdf(), "cv.pdf")
     job = DirectiveImport.objects.get()
     assert job.state == DocumentImportState.FAILED
     assert "quá nhiều bộ nhớ" in clerk_client.get(response.url).content.decode()
@@ -420,16 +421,19 @@ def test_a_failed_document_is_read_again_and_can_be_discarded(
         clerk_client.post(reverse("directives:document_retry", args=[job.pk]))
     job.refresh_from_db()
     assert job.state == DocumentImportState.READY and job.attempts == 2
-    clerk_client.post(reverse("directives:document_discard", args=[job.pk]))
+    kept = [job.file.name, *job.previews]
+    assert job.previews and all(default_storage.exists(name) for name in kept)
+    with django_capture_on_commit_callbacks(execute=True):
+        clerk_client.post(reverse("directives:document_discard", args=[job.pk]))
     job.refresh_from_db()
     assert job.state == DocumentImportState.DISCARDED
+    assert not any(default_storage.exists(name) for name in kept)
     assert not Directive.objects.filter(imports_from_document=job).exists()
 
 
 def test_the_original_file_and_its_pages_are_served_privately(
     clerk_client, django_capture_on_commit_callbacks
 ):
-    from tests.directives.seed_documents import seed_pdf
 
     response = upload(clerk_client, django_capture_on_commit_callbacks, seed_pdf(), "cv.pdf")
     job = DirectiveImport.objects.get()
