@@ -3,6 +3,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from directives.choices import AssignmentRole
 from directives.models import Assignment, Directive, Indicator, Section, Task
 from directives.services.extensions import change_due_date
 from sonmai.lib.i18n import portal_language
@@ -10,8 +11,15 @@ from units.admin import OrganisationScopedAdmin
 from units.models import Unit
 
 
-def _scoped_choices(field_name: str, user: object) -> QuerySet | None:
-    """Choices of an assignment's foreign keys, limited to the staff member's organisation."""
+def _scoped_choices(field_name: str, user: object, task: Task | None = None) -> QuerySet | None:
+    """Choices of an assignment's foreign keys: the staff member's organisation only, and for
+    "phối hợp với" the lead units of the same task (once the task is known)."""
+    if field_name == "lead_assignment" and task is not None:
+        return Assignment.objects.filter(task=task, role=AssignmentRole.LEAD).select_related(
+            "task__section", "unit"
+        )
+    if user.is_superuser:
+        return None
     organisation_id = user.organisation_id
     if field_name == "unit":
         return Unit.objects.filter(organisation_id=organisation_id)
@@ -65,11 +73,15 @@ class AssignmentInline(admin.TabularInline):
     def get_readonly_fields(self, request, obj=None):
         return [*self.readonly_fields, "due_date"] if obj else self.readonly_fields
 
+    def get_formset(self, request, obj=None, **kwargs):
+        # The task being edited, so "phối hợp với" offers only its own lead units.
+        request.admin_task = obj  # per request: the admin object is shared between threads
+        return super().get_formset(request, obj, **kwargs)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if not request.user.is_superuser:
-            scoped = _scoped_choices(db_field.name, request.user)
-            if scoped is not None:
-                kwargs["queryset"] = scoped
+        scoped = _scoped_choices(db_field.name, request.user, getattr(request, "admin_task", None))
+        if scoped is not None:
+            kwargs["queryset"] = scoped
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -154,9 +166,13 @@ class AssignmentAdmin(OrganisationScopedAdmin):
             return
         super().save_model(request, obj, form, change)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The assignment's own task, so "phối hợp với" offers only that task's lead units.
+        request.admin_task = obj.task if obj else None  # per request, not on the shared admin
+        return super().get_form(request, obj, change, **kwargs)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if not request.user.is_superuser:
-            scoped = _scoped_choices(db_field.name, request.user)
-            if scoped is not None:
-                kwargs["queryset"] = scoped
+        scoped = _scoped_choices(db_field.name, request.user, getattr(request, "admin_task", None))
+        if scoped is not None:
+            kwargs["queryset"] = scoped
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -1,5 +1,6 @@
 """The admin serves the clerk and the office for their own commune only."""
 
+import lxml.html
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
@@ -45,3 +46,27 @@ def test_nothing_is_deleted_from_the_admin(cast, client_for):
         reverse("admin:directives_assignment_delete", args=[cast.assignment_a.pk])
     )
     assert response.status_code == 403
+
+
+def test_coordinating_with_offers_only_the_lead_units_of_the_same_task(cast, client_for):
+    grant(cast.clerk, "change_assignment", "view_assignment", "change_task", "view_task")
+    task = cast.assignment_a.task
+    other_lead = f.AssignmentFactory(
+        unit=f.HamletFactory(organisation=cast.clerk.organisation, name="Thôn Khác Việc")
+    )
+    supporter = f.AssignmentFactory(
+        task=task,
+        unit=f.HamletFactory(organisation=cast.clerk.organisation, name="Thôn Phối Hợp"),
+        role="coordinating",
+        lead_assignment=cast.assignment_a,
+    )
+    client = client_for(cast.clerk)
+    for url in (
+        reverse("admin:directives_assignment_change", args=[supporter.pk]),
+        reverse("admin:directives_task_change", args=[task.pk]),
+    ):
+        page = lxml.html.fromstring(client.get(url).content)
+        select = page.xpath("//select[contains(@name, 'lead_assignment')]")[0]
+        offered = {int(v) for v in select.xpath("./option/@value") if v}
+        assert cast.assignment_a.pk in offered
+        assert other_lead.pk not in offered and supporter.pk not in offered
