@@ -331,6 +331,14 @@ def _reference_state(document: Directive, *, implements: str) -> dict:
 
 
 # --- The bound editor ------------------------------------------------------------------------
+def _bounded_formset(form: type[forms.Form], limit: int) -> type[forms.BaseFormSet]:
+    """A formset of at most ``limit`` forms: a forged count cannot make the page build
+    thousands of forms."""
+    return forms.formset_factory(
+        form, extra=0, can_delete=True, max_num=limit, absolute_max=limit, validate_max=True
+    )
+
+
 class DirectiveEditor:
     """All the forms of one directive, bound to a POST (``data``) or shown from a state."""
 
@@ -350,31 +358,9 @@ class DirectiveEditor:
         self.uncertain = set((state or {}).get("uncertain", []))
         self.unmatched: dict[str, list] = {}
         unit_qs = organisation.units.filter(is_active=True).order_by("position", "name")
-        # Bounded: a forged count cannot make the page build thousands of forms.
-        ReferenceSet = forms.formset_factory(
-            ReferenceForm,
-            extra=0,
-            can_delete=True,
-            max_num=MAX_REFERENCES,
-            absolute_max=MAX_REFERENCES,
-            validate_max=True,
-        )
-        SectionSet = forms.formset_factory(
-            SectionForm,
-            extra=0,
-            can_delete=True,
-            max_num=MAX_SECTIONS,
-            absolute_max=MAX_SECTIONS,
-            validate_max=True,
-        )
-        TaskSet = forms.formset_factory(
-            TaskForm,
-            extra=0,
-            can_delete=True,
-            max_num=MAX_TASKS,
-            absolute_max=MAX_TASKS,
-            validate_max=True,
-        )
+        ReferenceSet = _bounded_formset(ReferenceForm, MAX_REFERENCES)
+        SectionSet = _bounded_formset(SectionForm, MAX_SECTIONS)
+        TaskSet = _bounded_formset(TaskForm, MAX_TASKS)
         if self.bound:
             sections = self._section_choices_from(data)
             self.header = HeaderForm(data, prefix="vb", units=unit_qs)
