@@ -1,10 +1,14 @@
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from directives.choices import AssignmentRole
-from directives.models import Assignment, Directive, Indicator, Section, Task
+from directives.history_display import describe, foreign_names, object_label
+from directives.models import Assignment, Directive, HistoryEntry, Indicator, Section, Task
 from directives.services.extensions import change_due_date
 from sonmai.lib.i18n import portal_language
 from units.admin import OrganisationScopedAdmin
@@ -176,3 +180,41 @@ class AssignmentAdmin(OrganisationScopedAdmin):
         if scoped is not None:
             kwargs["queryset"] = scoped
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(HistoryEntry)
+class HistoryEntryAdmin(OrganisationScopedAdmin):
+    """The history of changes, the portal's and the admin's, read-only."""
+
+    organisation_path = "actor__organisation"
+    list_display = ["created_at", "actor", "action", "object_name", "change_summary", "note"]
+    list_filter = ["action", "content_type"]
+    list_select_related = ["actor", "content_type"]
+    search_fields = ["actor__username", "actor__full_name", "note"]
+    fields = ["created_at", "actor", "action", "object_name", "change_lines", "note"]
+    readonly_fields = fields
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_lazy("Đối tượng"))
+    def object_name(self, entry: HistoryEntry) -> str:
+        return f"{object_label(entry)} #{entry.object_id}"
+
+    @admin.display(description=_lazy("Thay đổi"))
+    def change_summary(self, entry: HistoryEntry) -> str:
+        return "; ".join(f"{line.label}: {line.old} → {line.new}" for line in describe(entry))
+
+    @admin.display(description=_lazy("Thay đổi"))
+    def change_lines(self, entry: HistoryEntry) -> str:
+        lines = describe(entry, foreign_names([entry]))
+        return format_html_join(
+            mark_safe("<br>"), "{}: {} → {}", ((line.label, line.old, line.new) for line in lines)
+        )

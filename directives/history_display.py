@@ -20,8 +20,10 @@ class ChangeLine:
 
 
 def _display(field: models.Field, value: object, names: dict | None = None) -> str:
-    if value in (None, ""):
+    if value in (None, "", []):
         return "—"
+    if field.many_to_many:
+        return ", ".join((names or {}).get((field.related_model, v), f"#{v}") for v in value)
     if isinstance(field, models.ForeignKey):
         return (names or {}).get((field.related_model, value), f"#{value}")
     if field.choices:
@@ -53,6 +55,10 @@ def foreign_names(entries: list[HistoryEntry]) -> dict[tuple[type, object], str]
                 continue
             if isinstance(field, models.ForeignKey):
                 wanted.setdefault(field.related_model, set()).update(v for v in pair if v)
+            elif field.many_to_many:
+                wanted.setdefault(field.related_model, set()).update(
+                    v for side in pair if isinstance(side, list) for v in side
+                )
     names = {}
     for model, ids in wanted.items():
         rows = model._base_manager.filter(pk__in=ids)

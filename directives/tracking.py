@@ -19,7 +19,7 @@ from directives.choices import HistoryAction
 from sonmai.lib.actor import current_actor
 
 
-def _plain(value: object) -> object:
+def plain_value(value: object) -> object:
     """A JSON-friendly copy of a field value (dates as ISO strings, decimals as strings)."""
     if isinstance(value, datetime.datetime):
         return (
@@ -38,7 +38,9 @@ def _attnames(model: type[models.Model], fields: tuple[str, ...]) -> list[str]:
     return [model._meta.get_field(name).attname for name in fields]
 
 
-def _record(model: type[models.Model], rows: list[tuple[int, int | None, str, dict, str]]) -> None:
+def record_history(
+    model: type[models.Model], rows: list[tuple[int, int | None, str, dict, str]]
+) -> None:
     from directives.models.history import HistoryEntry
 
     if not rows:
@@ -84,7 +86,7 @@ class TrackedQuerySet(models.QuerySet):
             for row in after:
                 old = before[row["pk"]]
                 changes = {
-                    name: [_plain(old[attname]), _plain(row[attname])]
+                    name: [plain_value(old[attname]), plain_value(row[attname])]
                     for name, attname in zip(tracked, attnames, strict=True)
                     if old[attname] != row[attname]
                 }
@@ -93,7 +95,7 @@ class TrackedQuerySet(models.QuerySet):
                         HistoryAction.REMOVED if "removed_at" in changes else HistoryAction.CHANGED
                     )
                     rows.append((row["pk"], old[link], action, changes, ""))
-            _record(model, rows)
+            record_history(model, rows)
         return count
 
     def bulk_update(self, objs, fields, batch_size=None) -> int:
@@ -115,14 +117,14 @@ class TrackedQuerySet(models.QuerySet):
                 if old is None:
                     continue
                 changes = {
-                    name: [_plain(old[attname]), _plain(getattr(obj, attname))]
+                    name: [plain_value(old[attname]), plain_value(getattr(obj, attname))]
                     for name, attname in zip(tracked, attnames, strict=True)
                     if old[attname] != getattr(obj, attname)
                 }
                 if changes:
                     rows.append((obj.pk, old[link], HistoryAction.CHANGED, changes, ""))
                 obj._loaded_values = obj._tracked_snapshot()
-            _record(self.model, rows)
+            record_history(self.model, rows)
         return count
 
     def delete(self) -> tuple[int, dict[str, int]]:
@@ -190,7 +192,9 @@ class TrackedModel(models.Model):
                 else:
                     action = HistoryAction.CHANGED
                 assignment_id = getattr(self, self.HISTORY_ASSIGNMENT_FIELD)
-                _record(type(self), [(self.pk, assignment_id, action, changes, history_note)])
+                record_history(
+                    type(self), [(self.pk, assignment_id, action, changes, history_note)]
+                )
         self._loaded_values = after
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
@@ -218,7 +222,7 @@ class TrackedModel(models.Model):
         for name in (*self.TRACKED_FIELDS, "removed_at"):
             attname = self._meta.get_field(name).attname
             if attname in raw:
-                snapshot[name] = _plain(raw[attname])
+                snapshot[name] = plain_value(raw[attname])
         return snapshot
 
     def refresh_from_db(self, *args: object, **kwargs: object) -> None:
@@ -234,7 +238,7 @@ class TrackedModel(models.Model):
         names = (*self.TRACKED_FIELDS, "removed_at")
         deferred = self.get_deferred_fields()
         return {
-            name: _plain(getattr(self, self._meta.get_field(name).attname))
+            name: plain_value(getattr(self, self._meta.get_field(name).attname))
             for name in names
             if self._meta.get_field(name).attname not in deferred
         }

@@ -2,9 +2,10 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import translation
 
-from sonmai.lib.actor import acting_as
+from sonmai.lib.actor import acting_as, through_admin
 
 
 class LanguageMiddleware:
@@ -34,11 +35,15 @@ class LanguageMiddleware:
 
 
 class ActorMiddleware:
-    """Record the signed-in person as the actor of every change made during the request."""
+    """Record the signed-in person as the actor of every change made during the request, and
+    whether the change comes through the Django admin (whose changes are recorded with their
+    old and new values, ``directives.audit``)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        self.admin_prefix = reverse("admin:index")
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        with acting_as(getattr(request, "user", None)):
+        admin = request.path_info.startswith(self.admin_prefix)
+        with acting_as(getattr(request, "user", None)), through_admin(admin):
             return self.get_response(request)

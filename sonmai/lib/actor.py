@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 _actor: ContextVar[object | None] = ContextVar("sonmai_actor", default=None)
+_in_admin: ContextVar[bool] = ContextVar("sonmai_in_admin", default=False)
 
 
 def current_actor() -> object | None:
@@ -25,3 +26,17 @@ def acting_as(user: object | None) -> Iterator[None]:
         yield
     finally:
         _actor.reset(token)
+
+
+def in_admin() -> bool:
+    """Whether the change being made comes from the Django admin (recorded with its values)."""
+    return _in_admin.get()
+
+
+@contextmanager
+def through_admin(active: bool = True) -> Iterator[None]:
+    token = _in_admin.set(active)
+    try:
+        yield
+    finally:
+        _in_admin.reset(token)

@@ -97,3 +97,24 @@ def test_production_values_pass_the_deployment_checklist():
 def test_embedded_default_needs_no_configuration_in_debug():
     result = run_django(["check"], {"DEBUG": "1"})
     assert result.returncode == 0, result.stderr
+
+
+def hsts_preload(env: dict[str, str]) -> str:
+    code = "from django.conf import settings; print(settings.SECURE_HSTS_PRELOAD)"
+    return run_django(["shell", "-c", code], PRODUCTION | env).stdout.split()[-1]
+
+
+def test_hsts_preload_only_when_asked():
+    assert hsts_preload({}) == "False"
+    assert hsts_preload({"SECURE_HSTS_PRELOAD": "1"}) == "True"
+
+
+def test_a_refused_request_is_logged_in_one_line_without_a_traceback(cast, client_for, caplog):
+    from django.urls import reverse
+
+    with caplog.at_level("WARNING", logger="django.request"):
+        response = client_for(cast.hamlet_head_a).get(reverse("directives:directive_create"))
+    assert response.status_code == 403
+    (record,) = [r for r in caplog.records if r.name == "django.request"]
+    assert record.getMessage() == "Forbidden (Permission denied): /van-ban/moi/"
+    assert record.exc_info is None and "Traceback" not in caplog.text
