@@ -58,12 +58,15 @@ def sign_in_locked_out(
         search = event.username
     else:
         title = _("Tạm khóa đăng nhập: địa chỉ %(address)s") % values
-        body = _(
-            "Lúc %(when)s, địa chỉ %(address)s bị tạm khóa đăng nhập sau %(limit)d lần đăng "
-            "nhập không thành công từ địa chỉ này (lần cuối với tên đăng nhập %(username)s). "
-            "Khóa tự hết lúc %(until)s; có thể mở khóa sớm trong trang quản trị, mục “Khóa "
-            "đăng nhập”."
-        ) % values
+        body = (
+            _(
+                "Lúc %(when)s, địa chỉ %(address)s bị tạm khóa đăng nhập sau %(limit)d lần đăng "
+                "nhập không thành công từ địa chỉ này (lần cuối với tên đăng nhập %(username)s). "
+                "Khóa tự hết lúc %(until)s; có thể mở khóa sớm trong trang quản trị, mục “Khóa "
+                "đăng nhập”."
+            )
+            % values
+        )
         search = event.ip_address or ""
     administrators = [
         admin

@@ -4,15 +4,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0003_report_notice_kinds'),
+        ("notifications", "0003_report_notice_kinds"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('reminder_before_due', 'Nhắc trước hạn'), ('reminder_due_today', 'Nhắc đến hạn hôm nay'), ('reminder_overdue', 'Nhắc quá hạn'), ('reminder_report_due', 'Nhắc báo cáo định kỳ'), ('escalation', 'Báo cáo nhiệm vụ quá hạn lên lãnh đạo'), ('digest_unit', 'Bản tin nhắc việc của đơn vị'), ('digest_office', 'Bản tin tuần: đơn vị chưa báo cáo'), ('urge', 'Đôn đốc'), ('explanation_requested', 'Yêu cầu giải trình'), ('explanation_answered', 'Đơn vị đã giải trình'), ('update_returned', 'Cập nhật bị trả lại'), ('update_accepted', 'Cập nhật được chấp nhận'), ('extension_requested', 'Đề nghị gia hạn'), ('extension_decided', 'Kết quả đề nghị gia hạn'), ('concern_answered', 'Khó khăn, kiến nghị được trả lời'), ('report_submitted', 'Báo cáo trình phê duyệt'), ('report_returned', 'Báo cáo bị trả lại'), ('report_approved', 'Báo cáo đã được phê duyệt'), ('sign_in_locked_out', 'Tạm khóa đăng nhập')], max_length=30, verbose_name='loại'),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("reminder_before_due", "Nhắc trước hạn"),
+                    ("reminder_due_today", "Nhắc đến hạn hôm nay"),
+                    ("reminder_overdue", "Nhắc quá hạn"),
+                    ("reminder_report_due", "Nhắc báo cáo định kỳ"),
+                    ("escalation", "Báo cáo nhiệm vụ quá hạn lên lãnh đạo"),
+                    ("digest_unit", "Bản tin nhắc việc của đơn vị"),
+                    ("digest_office", "Bản tin tuần: đơn vị chưa báo cáo"),
+                    ("urge", "Đôn đốc"),
+                    ("explanation_requested", "Yêu cầu giải trình"),
+                    ("explanation_answered", "Đơn vị đã giải trình"),
+                    ("update_returned", "Cập nhật bị trả lại"),
+                    ("update_accepted", "Cập nhật được chấp nhận"),
+                    ("extension_requested", "Đề nghị gia hạn"),
+                    ("extension_decided", "Kết quả đề nghị gia hạn"),
+                    ("concern_answered", "Khó khăn, kiến nghị được trả lời"),
+                    ("report_submitted", "Báo cáo trình phê duyệt"),
+                    ("report_returned", "Báo cáo bị trả lại"),
+                    ("report_approved", "Báo cáo đã được phê duyệt"),
+                    ("sign_in_locked_out", "Tạm khóa đăng nhập"),
+                ],
+                max_length=30,
+                verbose_name="loại",
+            ),
         ),
     ]

@@ -46,9 +46,7 @@ def sign_in(client: Client, username: str, password: str, *, url: str | None = N
 
 
 def guess(client: Client, username: str, times: int = LIMIT, *, url: str | None = None) -> list:
-    return [
-        sign_in(client, username, f"doan-sai-{n}", url=url).status_code for n in range(times)
-    ]
+    return [sign_in(client, username, f"doan-sai-{n}", url=url).status_code for n in range(times)]
 
 
 def administrator(cast):
@@ -159,8 +157,7 @@ class TestApprovalPasswordRecheck:
         chairman.force_login(cast.chairman)
         approve = reverse("reports:report_approve", args=[report.pk])
         statuses = [
-            chairman.post(approve, {"password": f"doan-sai-{n}"}).status_code
-            for n in range(LIMIT)
+            chairman.post(approve, {"password": f"doan-sai-{n}"}).status_code for n in range(LIMIT)
         ]
         assert statuses == [400] * (LIMIT - 1) + [429]
 
@@ -173,9 +170,7 @@ class TestApprovalPasswordRecheck:
         assert report.state == ReportState.SUBMITTED
         assert report.number is None and report.approved_by is None
 
-    def test_the_recheck_counts_against_the_same_username_as_the_sign_in_page(
-        self, cast, morning
-    ):
+    def test_the_recheck_counts_against_the_same_username_as_the_sign_in_page(self, cast, morning):
         report = rk.submitted_report(cast)
         chairman = client_at(OFFICE)
         chairman.force_login(cast.chairman)
@@ -223,7 +218,8 @@ class TestSignInRecord:
         # One lockout, however many attempts are refused during it.
         assert attack.count((Kind.LOCKED_OUT, "vice", cast.vice_chairman, ATTACKER)) == 1
         lockout = SignInEvent.objects.get(kind=Kind.LOCKED_OUT)
-        assert lockout.note == "Khóa tên đăng nhập và địa chỉ IP đến 10:15 ngày 10 tháng 02 năm 2026."
+        until = "10:15 ngày 10 tháng 02 năm 2026"
+        assert lockout.note == f"Khóa tên đăng nhập và địa chỉ IP đến {until}."
         assert all(e.user_agent == PHONE_BROWSER and e.at == MORNING for e in events)
         assert {e.path for e in events} == {reverse("login"), reverse("logout")}
 

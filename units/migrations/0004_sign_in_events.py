@@ -7,45 +7,103 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('axes', '0010_accessattemptexpiration'),
-        ('units', '0003_organisation_levels_party_local_district'),
+        ("axes", "0010_accessattemptexpiration"),
+        ("units", "0003_organisation_levels_party_local_district"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SignInLock',
-            fields=[
-            ],
+            name="SignInLock",
+            fields=[],
             options={
-                'verbose_name': 'lần đăng nhập sai, khóa đăng nhập',
-                'verbose_name_plural': 'khóa đăng nhập',
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "lần đăng nhập sai, khóa đăng nhập",
+                "verbose_name_plural": "khóa đăng nhập",
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('axes.accessattempt',),
+            bases=("axes.accessattempt",),
         ),
         migrations.CreateModel(
-            name='SignInEvent',
+            name="SignInEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('signed_in', 'Đăng nhập'), ('failed', 'Đăng nhập hoặc nhập lại mật khẩu không thành công'), ('signed_out', 'Đăng xuất'), ('locked_out', 'Bị tạm khóa đăng nhập'), ('unlocked', 'Được mở khóa đăng nhập'), ('password_changed', 'Đổi mật khẩu'), ('password_reset', 'Đặt lại mật khẩu qua thư điện tử')], max_length=30, verbose_name='sự kiện')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='thời điểm')),
-                ('username', models.CharField(blank=True, max_length=255, verbose_name='tên đăng nhập đã nhập')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='địa chỉ IP')),
-                ('user_agent', models.CharField(blank=True, max_length=255, verbose_name='trình duyệt')),
-                ('path', models.CharField(blank=True, max_length=255, verbose_name='trang')),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='ghi chú')),
-                ('actor', models.ForeignKey(blank=True, help_text='Người quản trị đã mở khóa, khi không phải chính người dùng.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người thực hiện')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='sign_in_events', to=settings.AUTH_USER_MODEL, verbose_name='người dùng')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("signed_in", "Đăng nhập"),
+                            ("failed", "Đăng nhập hoặc nhập lại mật khẩu không thành công"),
+                            ("signed_out", "Đăng xuất"),
+                            ("locked_out", "Bị tạm khóa đăng nhập"),
+                            ("unlocked", "Được mở khóa đăng nhập"),
+                            ("password_changed", "Đổi mật khẩu"),
+                            ("password_reset", "Đặt lại mật khẩu qua thư điện tử"),
+                        ],
+                        max_length=30,
+                        verbose_name="sự kiện",
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="thời điểm"
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="tên đăng nhập đã nhập"
+                    ),
+                ),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="địa chỉ IP"),
+                ),
+                (
+                    "user_agent",
+                    models.CharField(blank=True, max_length=255, verbose_name="trình duyệt"),
+                ),
+                ("path", models.CharField(blank=True, max_length=255, verbose_name="trang")),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="ghi chú")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Người quản trị đã mở khóa, khi không phải chính người dùng.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người thực hiện",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="sign_in_events",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người dùng",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sự kiện đăng nhập',
-                'verbose_name_plural': 'nhật ký đăng nhập',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['-at'], name='sign_in_event_recent'), models.Index(fields=['username', '-at'], name='sign_in_event_username')],
+                "verbose_name": "sự kiện đăng nhập",
+                "verbose_name_plural": "nhật ký đăng nhập",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(fields=["-at"], name="sign_in_event_recent"),
+                    models.Index(fields=["username", "-at"], name="sign_in_event_username"),
+                ],
             },
         ),
     ]
