@@ -242,6 +242,15 @@ AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "units.views.locked_out"
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ADMIN = False
+# axes keeps a failed attempt's form data and masks only these fields (and "password"): the
+# change form's passwords, the new one included, must not be stored readable.
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "old_password",
+    "new_password1",
+    "new_password2",
+]
 # Where a client's address comes from. Directly served: the connection's. Behind the HTTPS
 # proxy (nginx), the connection is the proxy's own; each proxy appends the address it saw to
 # X-Forwarded-For, so the client is the entry TRUSTED_PROXY_COUNT places from the right and

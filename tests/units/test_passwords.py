@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from units.choices import SignInEventKind as Kind
-from units.models import SignInEvent, User
+from units.models import SignInEvent, SignInLock, User
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +92,12 @@ class TestChangingOnesPassword:
         assert change(client).status_code == 429
         cast.chairman.refresh_from_db()
         assert cast.chairman.check_password(PASSWORD)
+
+    def test_a_failed_attempt_keeps_no_password_readable(self, cast, client_for):
+        change(client_for(cast.chairman), old="gan-dung-mat-khau")
+        stored = SignInLock.objects.get(username="chairman").post_data
+        assert "gan-dung-mat-khau" not in stored and NEW_PASSWORD not in stored
+        assert "old_password=********************" in stored
 
     def test_the_admins_own_password_form_leads_here(self, cast, client_for):
         response = client_for(cast.officer).get(reverse("admin:password_change"))
