@@ -25,6 +25,9 @@ _NOT_AUDITED = {
     "sessions.session",
     "contenttypes.contenttype",
     "directives.historyentry",
+    # The sign-in record and the locks keep their own account (units.signin).
+    "units.signinevent",
+    "units.signinlock",
 }
 _NOT_AUDITED_APPS = {"axes", "otp_totp", "otp_static", "django_otp"}
 #: Fields whose value is never written down; only that they changed.

@@ -24,6 +24,7 @@ class NotificationKind(models.TextChoices):
     REPORT_SUBMITTED = "report_submitted", _("Báo cáo trình phê duyệt")
     REPORT_RETURNED = "report_returned", _("Báo cáo bị trả lại")
     REPORT_APPROVED = "report_approved", _("Báo cáo đã được phê duyệt")
+    SIGN_IN_LOCKED_OUT = "sign_in_locked_out", _("Tạm khóa đăng nhập")
 
 
 #: Kinds the reminder policy creates for one assignment (a ``Reminder`` row each).

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.contrib.auth.models import Permission
+from django.db.models import Q, QuerySet
 
 from units.choices import Role
 from units.models import User
@@ -46,3 +47,27 @@ def escalation_recipients(organisation_id: int) -> list[User]:
     people = _active().filter(organisation_id=organisation_id, role__in=OFFICE_ROLES + LEADER_ROLES)
     order = {role: position for position, role in enumerate(OFFICE_ROLES + LEADER_ROLES)}
     return sorted(people, key=lambda user: (order[user.role], user.pk))
+
+
+#: Lifting a sign-in lock in the admin; whoever may do it is told when one starts.
+UNLOCK_PERMISSION = ("units", "delete_signinlock")
+
+
+def administrator_recipients(organisation_id: int | None) -> list[User]:
+    """Staff who may lift sign-in locks: superusers, and staff given the permission (the demo
+    loader's "Quản trị cổng" group has it), of ``organisation_id`` (of every organisation when
+    None, e.g. for a username that names nobody)."""
+    app_label, codename = UNLOCK_PERMISSION
+    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    people = (
+        _active()
+        .filter(is_staff=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(groups__permissions__in=permission)
+            | Q(user_permissions__in=permission)
+        )
+    )
+    if organisation_id is not None:
+        people = people.filter(Q(organisation_id=organisation_id) | Q(is_superuser=True))
+    return list(people.distinct().order_by("pk"))

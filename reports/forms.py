@@ -4,6 +4,7 @@ import datetime
 
 from django import forms
 from django.conf import settings
+from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,7 @@ from directives.forms import DATE_INPUT_FORMATS, DateInput, NfcCharField, crispy
 from directives.models import Directive
 from reports.choices import DispatchMethod
 from reports.models import AdHocRequest, ReportSchedule
+from units.signin import check_password_again
 
 #: A PDF starts with "%PDF-" within its first 1024 bytes (ISO 32000-1, 7.5.2).
 PDF_MAGIC = b"%PDF-"
@@ -167,7 +169,12 @@ class ReportReturnForm(forms.Form):
 
 
 class ReportApproveForm(forms.Form):
-    """Approving is signing: the leader types their password again."""
+    """Approving is signing: the leader types their password again.
+
+    The password is checked like a sign-in (``units.signin.check_password_again``): a wrong one
+    counts towards the lockout of the leader's username and address, and a locked-out leader
+    cannot approve, even with the right password, until the cool-off ends.
+    """
 
     password = forms.CharField(
         label=_("Mật khẩu của bạn"),
@@ -178,14 +185,14 @@ class ReportApproveForm(forms.Form):
     )
     submission = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: object, user: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, request: HttpRequest, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.request = request
         self.helper = crispy_helper()
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        if not check_password_again(self.request, password):
             raise forms.ValidationError(_("Mật khẩu không đúng."), code="wrong_password")
         return password
 

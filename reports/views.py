@@ -287,7 +287,7 @@ def _review_page(
             "preview": screen_view(snapshot),
             "approve_form": approve_form
             or ReportApproveForm(
-                user=request.user, initial={"submission": services.submission_mark(report)}
+                request=request, initial={"submission": services.submission_mark(report)}
             ),
             "return_form": return_form or ReportReturnForm(),
         },
@@ -307,7 +307,7 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
     report = access.get_report_for(request.user, pk, capability=C.APPROVE_REPORTS)
-    form = ReportApproveForm(request.POST, user=request.user)
+    form = ReportApproveForm(request.POST, request=request)
     if not form.is_valid():
         return _review_page(request, report, approve_form=form, status=400)
     try:

@@ -6,6 +6,7 @@ Without any variables (and DEBUG=1) the portal runs on the embedded default: a S
 Celery broker kept in files under ``var/``, no server needed.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "directives",
     "reports",
     "notifications",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -59,6 +61,8 @@ MIDDLEWARE = [
     "sonmai.middleware.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a request flagged as locked out into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sonmai.urls"
@@ -195,13 +199,71 @@ AUTH_USER_MODEL = "units.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes first: it refuses a locked-out username or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Argon2 first: a hash made by another hasher is rewritten with Argon2 at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "email")},
+    },
+    # Django's own says "too short" in English in Vietnamese (its catalogue lags its message).
+    {"NAME": "units.passwords.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", 14 * 24 * 3600, minimum=300)
+# How long the link of a "Quên mật khẩu?" e-mail works.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_MINUTES", 120, minimum=5) * 60
+
+# --- Sign-in throttling (django-axes) ----------------------------------------------------------
+# After SIGN_IN_FAILURE_LIMIT failed attempts for one username, or from one address, further
+# attempts are refused (even with the right password) until SIGN_IN_COOLOFF_MINUTES after the
+# last one; an attempt during the lockout starts the wait again. The approval's password
+# re-check and the current password on "Đổi mật khẩu" count as attempts too (units/signin.py).
+AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("SIGN_IN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A successful sign-in does not wipe the failures: axes would wipe every failure from the same
+# address too, so anyone with an account could reset the count against the chairman between
+# guesses from a shared address.
+AXES_RESET_ON_SUCCESS = False
+# The Vietnamese page (status 429) that says until when; units.signin keeps the record
+# (SignInEvent) instead of axes's access log, and units.admin shows and lifts the locks.
+AXES_LOCKOUT_CALLABLE = "units.views.locked_out"
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+# axes keeps a failed attempt's form data and masks only these fields (and "password"): the
+# change form's passwords, the new one included, must not be stored readable.
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "old_password",
+    "new_password1",
+    "new_password2",
+]
+# Where a client's address comes from. Directly served: the connection's. Behind the HTTPS
+# proxy (nginx), the connection is the proxy's own; each proxy appends the address it saw to
+# X-Forwarded-For, so the client is the entry TRUSTED_PROXY_COUNT places from the right and
+# whatever the client wrote there itself, further left, is ignored (IPWARE_STRICT off, so such
+# entries do not make ipware fall back to the proxy's address).
+BEHIND_HTTPS_PROXY = env.bool("BEHIND_HTTPS_PROXY", False)
+if BEHIND_HTTPS_PROXY:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    # ipware counts the proxies listed after the client in the header: one fewer than the hops.
+    AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 1, minimum=1) - 1
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -284,7 +346,7 @@ if not DEBUG:
     if not SECURE_HSTS_PRELOAD:
         # The deployment check asks for preloading; leaving it off is deliberate (above).
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
-    if env.bool("BEHIND_HTTPS_PROXY", False):
+    if BEHIND_HTTPS_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

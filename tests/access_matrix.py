@@ -54,6 +54,32 @@ UNIT_PEOPLE = ("hamlet_head_a", "unit_head_b", "staff_b")
 CASES: list[Case] = [
     Case("login", lambda c: reverse("login"), statuses(302, anonymous=200)),
     Case("logout", lambda c: reverse("logout"), statuses(302, anonymous=302), method="post"),
+    # Passwords: everyone signed in changes their own; the reset pages are for anyone.
+    Case("password_change", lambda c: reverse("password_change"), statuses(200)),
+    Case("password_change", lambda c: reverse("password_change"), statuses(400), method="post"),
+    Case("password_reset", lambda c: reverse("password_reset"), statuses(200, anonymous=200)),
+    Case(
+        "password_reset",
+        lambda c: reverse("password_reset"),
+        statuses(302, anonymous=302),
+        method="post",
+        data={"email": "khong-co@example.test"},
+    ),
+    Case(
+        "password_reset_done",
+        lambda c: reverse("password_reset_done"),
+        statuses(200, anonymous=200),
+    ),
+    Case(
+        "password_reset_confirm",
+        lambda c: reverse("password_reset_confirm", args=["MQ", "khong-hop-le"]),
+        statuses(200, anonymous=200),
+    ),
+    Case(
+        "password_reset_complete",
+        lambda c: reverse("password_reset_complete"),
+        statuses(200, anonymous=200),
+    ),
     Case(
         "set_language",
         lambda c: reverse("set_language"),

@@ -1,10 +1,14 @@
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from units.models import Organisation, Unit, User
+from sonmai.lib.vndate import long_datetime
+from units import services, signin
+from units.models import Organisation, SignInEvent, SignInLock, Unit, User
 
 
 class OrganisationScopedAdmin(admin.ModelAdmin):
@@ -100,3 +104,131 @@ class UserAdmin(BaseUserAdmin):
         if not request.user.is_superuser:
             obj.organisation_id = request.user.organisation_id
         super().save_model(request, obj, form, change)
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """A record nobody adds to or edits by hand."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(SignInEvent)
+class SignInEventAdmin(_ReadOnlyAdmin):
+    """The sign-in record, read-only. Staff who are not superusers see the events of their own
+    organisation's people and those that name nobody (a mistyped or invented username)."""
+
+    list_display = ["at", "kind", "username", "user", "ip_address", "path", "note", "actor"]
+    list_filter = ["kind", ("user", admin.RelatedOnlyFieldListFilter), "at"]
+    search_fields = ["username", "ip_address", "user__full_name", "user_agent"]
+    date_hierarchy = "at"
+    list_select_related = ["user", "actor"]
+    fields = [
+        "at",
+        "kind",
+        "username",
+        "user",
+        "ip_address",
+        "user_agent",
+        "path",
+        "note",
+        "actor",
+    ]
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(
+            Q(user__organisation_id=request.user.organisation_id) | Q(user__isnull=True)
+        )
+
+
+@admin.register(SignInLock)
+class SignInLockAdmin(_ReadOnlyAdmin):
+    """django-axes's failed-attempt counters: who is locked out and until when, and lifting a
+    lock early ("Mở khóa"). Deleting rows here is unlocking, recorded in the sign-in record."""
+
+    list_display = [
+        "username",
+        "ip_address",
+        "failures_since_start",
+        "attempt_time",
+        "state",
+        "path_info",
+    ]
+    search_fields = ["username", "ip_address"]
+    ordering = ["-attempt_time"]
+    fields = [
+        "username",
+        "ip_address",
+        "user_agent",
+        "failures_since_start",
+        "attempt_time",
+        "path_info",
+    ]
+    actions = ["unlock_usernames", "unlock_addresses"]
+
+    @admin.display(description=_("trạng thái"))
+    def state(self, obj: SignInLock) -> str:
+        ends = signin.lock_ends_at(username=obj.username, ip_address=obj.ip_address)
+        if ends is None:
+            return _("Chưa khóa")
+        return _("Khóa đến %(until)s") % {"until": long_datetime(ends)}
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def _unlocked(self, request: HttpRequest, count: int) -> None:
+        self.message_user(
+            request,
+            ngettext(
+                "Đã mở khóa: xóa %(count)d bản ghi đăng nhập sai.",
+                "Đã mở khóa: xóa %(count)d bản ghi đăng nhập sai.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Mở khóa các tên đăng nhập đã chọn"), permissions=["delete"])
+    def unlock_usernames(self, request: HttpRequest, queryset: QuerySet) -> None:
+        usernames = list(queryset.values_list("username", flat=True))
+        count = services.do_unlock_sign_in(usernames=usernames, actor=request.user, request=request)
+        self._unlocked(request, count)
+
+    @admin.action(description=_("Mở khóa các địa chỉ IP đã chọn"), permissions=["delete"])
+    def unlock_addresses(self, request: HttpRequest, queryset: QuerySet) -> None:
+        addresses = list(queryset.values_list("ip_address", flat=True))
+        count = services.do_unlock_sign_in(
+            ip_addresses=addresses, actor=request.user, request=request
+        )
+        self._unlocked(request, count)
+
+    def delete_model(self, request: HttpRequest, obj: SignInLock) -> None:
+        services.do_unlock_sign_in(usernames=[obj.username], actor=request.user, request=request)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self.unlock_usernames(request, queryset)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        extra_context = {
+            **(extra_context or {}),
+            "subtitle": _(
+                "Một tên đăng nhập hoặc một địa chỉ IP bị khóa khi có %(limit)d lần đăng nhập "
+                "sai gần nhau; khóa tự hết sau %(minutes)d phút kể từ lần sai cuối."
+            )
+            % {
+                "limit": settings.AXES_FAILURE_LIMIT,
+                "minutes": int(signin.cool_off().total_seconds() // 60),
+            },
+        }
+        return super().changelist_view(request, extra_context)

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class UnitsConfig(AppConfig):
     name = "units"
     verbose_name = _("Tổ chức và đơn vị")
+
+    def ready(self) -> None:
+        from units import signals
+
+        signals.connect()

@@ -42,3 +42,15 @@ UNIT_ROLES = frozenset({Role.UNIT_HEAD, Role.HAMLET_HEAD, Role.UNIT_STAFF})
 class ExtensionDeciders(models.TextChoices):
     LEADERS = "leaders", _("Chủ tịch, Phó Chủ tịch")
     LEADERS_AND_OFFICER = "leaders_and_officer", _("Chủ tịch, Phó Chủ tịch và công chức theo dõi")
+
+
+class SignInEventKind(models.TextChoices):
+    """What the sign-in record (``SignInEvent``) holds."""
+
+    SIGNED_IN = "signed_in", _("Đăng nhập")
+    FAILED = "failed", _("Đăng nhập hoặc nhập lại mật khẩu không thành công")
+    SIGNED_OUT = "signed_out", _("Đăng xuất")
+    LOCKED_OUT = "locked_out", _("Bị tạm khóa đăng nhập")
+    UNLOCKED = "unlocked", _("Được mở khóa đăng nhập")
+    PASSWORD_CHANGED = "password_changed", _("Đổi mật khẩu")
+    PASSWORD_RESET = "password_reset", _("Đặt lại mật khẩu qua thư điện tử")

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from axes.models import AccessAttempt
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sonmai.lib.vntext import nfc
@@ -12,6 +14,7 @@ from units.choices import (
     ExtensionDeciders,
     OrganisationLevel,
     Role,
+    SignInEventKind,
     UnitKind,
 )
 
@@ -198,3 +201,63 @@ class User(AbstractUser):
             and self.unit.organisation_id != self.organisation_id
         ):
             raise ValidationError({"unit": _("Đơn vị không thuộc cơ quan của người dùng.")})
+
+
+class SignInEvent(models.Model):
+    """One sign-in, failed attempt, sign-out, lockout, unlock or password change.
+
+    Written by ``units.services`` from Django's and django-axes's signals; never changed.
+    ``username`` is what was typed (a failed attempt may name nobody); ``user`` is the account
+    it names, when there is one.
+    """
+
+    kind = models.CharField(_("sự kiện"), max_length=30, choices=SignInEventKind.choices)
+    at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+    user = models.ForeignKey(
+        "units.User",
+        verbose_name=_("người dùng"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sign_in_events",
+    )
+    username = models.CharField(_("tên đăng nhập đã nhập"), max_length=255, blank=True)
+    ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    user_agent = models.CharField(_("trình duyệt"), max_length=255, blank=True)
+    path = models.CharField(_("trang"), max_length=255, blank=True)
+    actor = models.ForeignKey(
+        "units.User",
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Người quản trị đã mở khóa, khi không phải chính người dùng."),
+    )
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("sự kiện đăng nhập")
+        verbose_name_plural = _("nhật ký đăng nhập")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["-at"], name="sign_in_event_recent"),
+            models.Index(fields=["username", "-at"], name="sign_in_event_username"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.username}"
+
+
+class SignInLock(AccessAttempt):
+    """django-axes's failed-attempt counter, shown in the admin in Vietnamese.
+
+    One row per username, address and browser; a username (or an address) is locked while its
+    rows' recent failures reach ``AXES_FAILURE_LIMIT`` (see ``units.signin``). Deleting rows
+    lifts the lock: the admin does it through ``services.do_unlock_sign_in``.
+    """
+
+    class Meta:
+        proxy = True
+        verbose_name = _("lần đăng nhập sai, khóa đăng nhập")
+        verbose_name_plural = _("khóa đăng nhập")

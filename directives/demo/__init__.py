@@ -122,6 +122,9 @@ def _staff_group() -> Group:
         "reminderpolicy",
     )
     codenames = [f"{action}_{model}" for model in models for action in ("add", "change", "view")]
+    # The sign-in record, read-only, and the sign-in locks, which the administrator may lift
+    # (and is told about: notifications.recipients.administrator_recipients).
+    codenames += ["view_signinevent", "view_signinlock", "delete_signinlock"]
     group.permissions.set(Permission.objects.filter(codename__in=codenames))
     return group
 

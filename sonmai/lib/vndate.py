@@ -33,6 +33,14 @@ def short_datetime(value: datetime.datetime | None) -> str:
     return f"{local:%H:%M} {short_date(local.date())}"
 
 
+def long_datetime(value: datetime.datetime | None) -> str:
+    """ "09:30 ngày 07 tháng 01 năm 2026", in the commune's time zone."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{local:%H:%M} {long_date(local)}"
+
+
 def place_date_line(
     place: str,
     value: datetime.date | None,

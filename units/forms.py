@@ -1,0 +1,124 @@
+"""The password forms: change one's own, ask for a reset link, choose a new one."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from notifications.emails import absolute
+from sonmai.lib.i18n import portal_language
+from units import services
+from units.choices import SignInEventKind
+from units.signin import check_password_again
+
+
+class _SavesThroughService:
+    """``save()`` sets the password through ``services.do_set_password``, which records the
+    change and ends the person's other sessions."""
+
+    event_kind: SignInEventKind
+
+    def __init__(self, user: object, *args: object, request: HttpRequest, **kwargs: object):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def save(self, commit: bool = True) -> object:
+        actor = self.user if self.event_kind == SignInEventKind.PASSWORD_CHANGED else None
+        services.do_set_password(
+            self.user,
+            self.cleaned_data["new_password1"],
+            actor=actor,
+            request=self.request,
+            kind=self.event_kind,
+        )
+        return self.user
+
+
+class NewPasswordForm(_SavesThroughService, auth_forms.SetPasswordForm):
+    """The new password, chosen through the link of a reset e-mail."""
+
+    event_kind = SignInEventKind.PASSWORD_RESET
+
+
+class ChangePasswordForm(_SavesThroughService, auth_forms.PasswordChangeForm):
+    """A signed-in person's own password, changed after typing the current one.
+
+    The current password is checked like a sign-in (``check_password_again``): guessing it
+    here counts towards the lockout. When only the new password is refused, the current one
+    stays filled in so that the person types just the new one again.
+    """
+
+    event_kind = SignInEventKind.PASSWORD_CHANGED
+    error_messages = {
+        **auth_forms.PasswordChangeForm.error_messages,
+        "password_incorrect": _("Mật khẩu hiện tại không đúng. Hãy nhập lại."),
+    }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("Mật khẩu hiện tại")
+
+    def clean_old_password(self) -> str:
+        old_password = self.cleaned_data["old_password"]
+        if not check_password_again(self.request, old_password):
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if self.is_bound and self.errors and "old_password" not in self.errors:
+            self.fields["old_password"].widget.render_value = True
+
+
+class ResetPasswordForm(auth_forms.PasswordResetForm):
+    """The address a reset link is sent to. Whether it names an account is never shown:
+    the page after it reads the same either way."""
+
+    email = forms.EmailField(
+        label=_("Địa chỉ thư điện tử của bạn"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("Nhập địa chỉ thư điện tử đã đăng ký với cổng."),
+            "invalid": _("Địa chỉ thư điện tử không hợp lệ."),
+        },
+    )
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict,
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        """The e-mail in Vietnamese whatever language the page was read in, in the layout of
+        the portal's other e-mails, its link made from SITE_URL."""
+        user = context["user"]
+        path = reverse(
+            "password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]}
+        )
+        context = {
+            **context,
+            "recipient": user,
+            "organisation": getattr(user.organisation, "name", ""),
+            "link": absolute(path),
+            "site_url": settings.SITE_URL.rstrip("/"),
+            "valid_minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
+        }
+        with portal_language():
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
+            )
