@@ -367,6 +367,8 @@ LOGGING = {
         # WeasyPrint logs every layout step at INFO; only its warnings matter.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes announces itself at INFO on every start and every command.
+        "axes": {"level": "WARNING"},
         # pyHanko logs every signature that fails validation with a traceback; the
         # verification page reports those to the person, they are not faults of the portal.
         "pyhanko": {"level": "ERROR"},
