@@ -12,6 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from sonmai.lib.env import Env, parse_email_url
+from sonmai.lib.vntext import nfc
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env()
@@ -42,6 +43,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    # Two-factor sign-in; before "units", whose admin takes their device pages away.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "units",
     "directives",
     "reports",
@@ -56,6 +61,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(), then the two-factor gate on every page (units/middleware.py).
+    "django_otp.middleware.OTPMiddleware",
+    "units.middleware.TwoFactorMiddleware",
     "sonmai.middleware.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -202,6 +210,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", 14 * 24 * 3600, minimum=300)
+
+# Two-factor sign-in (units/twofactor.py): who must confirm every sign-in with a code from an
+# authenticator app. Role values (units/choices.py: chairman, vice_chairman, monitoring_officer,
+# clerk, unit_head, hamlet_head, unit_staff) and "admin" for staff and superusers; "none" for
+# no one. Production asks it of the leaders, the monitoring office and administrators; the demo
+# (DEBUG on) of no one, so its accounts sign in with the password alone. Anyone not required may
+# still turn it on for themselves. Unknown names stop the process (units/apps.py).
+TWO_FACTOR_ROLES = [
+    name
+    for name in env.list(
+        "TWO_FACTOR_ROLES",
+        [] if DEBUG else ["chairman", "vice_chairman", "monitoring_officer", "admin"],
+    )
+    if name != "none"
+]
+# The name an authenticator app shows beside the person's username and codes.
+OTP_TOTP_ISSUER = nfc(env.str("TWO_FACTOR_ISSUER", "Cổng theo dõi nhiệm vụ xã Sơn Mai"))
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

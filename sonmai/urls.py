@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("units.urls")),
     path("", include("directives.urls")),
     path("", include("reports.urls")),
     path("", include("notifications.urls")),

@@ -42,3 +42,8 @@ UNIT_ROLES = frozenset({Role.UNIT_HEAD, Role.HAMLET_HEAD, Role.UNIT_STAFF})
 class ExtensionDeciders(models.TextChoices):
     LEADERS = "leaders", _("Chủ tịch, Phó Chủ tịch")
     LEADERS_AND_OFFICER = "leaders_and_officer", _("Chủ tịch, Phó Chủ tịch và công chức theo dõi")
+
+
+#: In the TWO_FACTOR_ROLES setting, the word that stands for administrators: staff and
+#: superusers, who may hold no role of their own. The other words there are ``Role`` values.
+ADMINISTRATORS = "admin"
