@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
@@ -66,6 +66,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 # --- Two-factor sign-in (units/twofactor.py) ---------------------------------------------------
 # Every page here is never cached: they show the secret key, recovery codes or ask for codes.
+# Error reports leave out the codes posted and every variable below the view (the template
+# context holds the key and the recovery codes).
 
 
 def _with_next(url_name: str, next_url: str) -> str:
@@ -76,6 +78,7 @@ def _with_next(url_name: str, next_url: str) -> str:
 @sensitive_post_parameters("otp_token")
 @login_required
 @require_http_methods(["GET", "POST"])
+@sensitive_variables()
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     """The second step of signing in: a code from the app, or a recovery code."""
     next_url = safe_next(request, reverse("home"))
@@ -108,6 +111,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("otp_token")
 @login_required
 @require_http_methods(["GET", "POST"])
+@sensitive_variables()
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Enrolment: scan the QR code (or type the key), confirm with a code, get recovery codes."""
     user = request.user
@@ -179,6 +183,7 @@ def account_security(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("codes-otp_token")
 @login_required
 @require_POST
+@sensitive_variables()
 def recovery_codes_new(request: HttpRequest) -> HttpResponse:
     if not twofactor.has_two_factor(request.user):
         return redirect("units:account_security")
@@ -197,6 +202,7 @@ def recovery_codes_new(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("off-otp_token")
 @login_required
 @require_POST
+@sensitive_variables()
 def two_factor_disable(request: HttpRequest) -> HttpResponse:
     if not access.can_turn_off_two_factor(request.user):
         raise PermissionDenied

@@ -12,8 +12,11 @@ import segno
 import time_machine
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.urls import NoReverseMatch, reverse
+from django.views.debug import ExceptionReporter
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -23,7 +26,7 @@ from reports.choices import ReportState
 from tests import factories as f
 from tests.reports import reportkit as rk
 from tests.units.test_settings import PRODUCTION, run_django
-from units import access, twofactor
+from units import access, twofactor, views
 from units.apps import check_two_factor_roles
 
 pytestmark = pytest.mark.django_db
@@ -326,6 +329,31 @@ class TestEnrolment:
         assert svg_dark_modules(svg) == wanted
         size = expected.symbol_size(border=border)[0]
         assert f'viewBox="0 0 {size} {size}"' in svg
+
+    def test_an_error_report_from_the_page_does_not_contain_the_key(
+        self, cast, rf, settings, monkeypatch
+    ):
+        settings.DEBUG = False  # error reports leave sensitive data out only in production
+
+        def failing_render(request, template, context):
+            key, address = context["secret"], context["setup_url"]  # as a template tag might
+            raise RuntimeError(f"the template broke after {len(key + address)} characters")
+
+        monkeypatch.setattr(views, "render", failing_render)
+        request = rf.get(reverse("units:two_factor_setup"))
+        request.user = cast.chairman
+        request.user.is_verified = lambda: False
+        request.session = SessionStore()
+        request._messages = FallbackStorage(request)
+        with pytest.raises(RuntimeError) as raised:
+            views.two_factor_setup(request)
+        report = ExceptionReporter(
+            request, raised.type, raised.value, raised.tb
+        ).get_traceback_html()
+        secret = b32encode(TOTPDevice.objects.get(user=cast.chairman).bin_key).decode()
+        assert "the template broke" in report and "failing_render" in report
+        assert f"{secret[:4]} {secret[4:8]}" not in report  # the grouped key
+        assert secret not in report  # the otpauth:// address
 
     def test_reloading_the_page_keeps_the_key_already_scanned(self, cast, client_for):
         client = client_for(cast.hamlet_head_a)
