@@ -2,12 +2,12 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import formats
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from sonmai.lib.vndate import short_date
 from units import access, twofactor
 from units.models import Organisation, Unit, User
 
@@ -111,7 +111,7 @@ class UserAdmin(BaseUserAdmin):
         return gettext(
             "Đang bật từ %(day)s. Khi người này mất điện thoại, chọn họ trong danh sách người "
             "dùng và dùng thao tác “Đặt lại xác thực hai bước”."
-        ) % {"day": formats.date_format(since, "SHORT_DATE_FORMAT")}
+        ) % {"day": short_date(since)}
 
     @admin.action(
         description=_("Đặt lại xác thực hai bước (mất điện thoại)"), permissions=["change"]
@@ -128,10 +128,10 @@ class UserAdmin(BaseUserAdmin):
             self.message_user(
                 request,
                 ngettext(
-                    "Đã đặt lại xác thực hai bước cho %(count)d người; họ sẽ thiết lập lại khi "
-                    "đăng nhập.",
-                    "Đã đặt lại xác thực hai bước cho %(count)d người; họ sẽ thiết lập lại khi "
-                    "đăng nhập.",
+                    "Đã đặt lại xác thực hai bước cho %(count)d người. Ai bắt buộc dùng sẽ "
+                    "thiết lập lại ngay khi vào cổng lần sau.",
+                    "Đã đặt lại xác thực hai bước cho %(count)d người. Ai bắt buộc dùng sẽ "
+                    "thiết lập lại ngay khi vào cổng lần sau.",
                     len(done),
                 )
                 % {"count": len(done)},

@@ -175,7 +175,7 @@ def _security_page(request: HttpRequest, codes_form=None, off_form=None) -> Http
 @login_required
 @require_http_methods(["GET"])
 def account_security(request: HttpRequest) -> HttpResponse:
-    """ "Bảo mật tài khoản": whether two-factor is on, recovery codes, turning it on or off."""
+    """The "Bảo mật tài khoản" page: two-factor on or off, recovery codes left and new ones."""
     return _security_page(request)
 
 

@@ -174,4 +174,15 @@ def test_the_chairman_enrols_signs_in_with_a_code_and_approves_with_one(
     report = Report.objects.get(pk=report.pk)
     assert report.state == ReportState.APPROVED and report.approved_by.username == "chutich"
 
+    # 5. "Bảo mật tài khoản" in the user menu: on, nine codes left, no way to turn it off.
+    other.click(".navbar-toggler")
+    other.get_by_role("button", name="Nguyễn Anh Tuấn").click()
+    other.get_by_role("link", name="Bảo mật tài khoản").click()
+    other.wait_for_url("**/bao-mat/")
+    expect(other.locator("main")).to_contain_text("Đang bật")
+    expect(other.locator("main")).to_contain_text("Còn 9 mã chưa dùng.")
+    expect(other.get_by_role("button", name="Tắt xác thực hai bước")).to_have_count(0)
+    assert_fits_phone(other)
+    screenshot(other, "two-factor-account-security")
+
     assert not phone.violations and not other.violations, phone.violations + other.violations

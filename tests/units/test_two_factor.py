@@ -490,7 +490,7 @@ class TestAdministratorReset:
         admin_device, _ = enrol(administrator)
         client = with_code_given(client_for(administrator), admin_device)
         page = client.get(reverse("admin:units_user_change", args=[cast.chairman.pk]))
-        assert "Đang bật từ" in page.content.decode()
+        assert "Đang bật từ 10/02/2026." in page.content.decode()
         response = client.post(
             reverse("admin:units_user_changelist"),
             {"action": "reset_two_factor", "_selected_action": [cast.chairman.pk]},
