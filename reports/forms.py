@@ -13,6 +13,8 @@ from directives.forms import DATE_INPUT_FORMATS, DateInput, NfcCharField, crispy
 from directives.models import Directive
 from reports.choices import DispatchMethod
 from reports.models import AdHocRequest, ReportSchedule
+from units import twofactor
+from units.forms import OneTimeCodeField, check_code
 from units.signin import check_password_again
 
 #: A PDF starts with "%PDF-" within its first 1024 bytes (ISO 32000-1, 7.5.2).
@@ -189,12 +191,24 @@ class ReportApproveForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.request = request
         self.helper = crispy_helper()
+        self.user = request.user
+        if twofactor.uses_two_factor(self.user):
+            self.fields["otp_token"] = OneTimeCodeField(
+                help_text=_("Mã 6 chữ số đang hiện trong ứng dụng xác thực trên điện thoại.")
+            )
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
         if not check_password_again(self.request, password):
             raise forms.ValidationError(_("Mật khẩu không đúng."), code="wrong_password")
         return password
+
+    def clean_otp_token(self) -> str:
+        """With two-factor on, a current code too (the field exists only then)."""
+        code = self.cleaned_data["otp_token"]
+        if "password" in self.cleaned_data:  # after a wrong password the code is not spent
+            check_code(self.user, code, self.request)
+        return code
 
 
 class DispatchForm(forms.Form):

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from directives.models import Directive
@@ -305,6 +306,7 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@sensitive_post_parameters("password", "otp_token")
 def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
     report = access.get_report_for(request.user, pk, capability=C.APPROVE_REPORTS)
     form = ReportApproveForm(request.POST, request=request)

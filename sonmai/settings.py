@@ -13,6 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from sonmai.lib.env import Env, parse_email_url
+from sonmai.lib.vntext import nfc
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env()
@@ -43,6 +44,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    # Two-factor sign-in; before "units", whose admin takes their device pages away.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "units",
     "directives",
     "reports",
@@ -58,6 +63,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(), then the two-factor gate on every page (units/middleware.py).
+    "django_otp.middleware.OTPMiddleware",
+    "units.middleware.TwoFactorMiddleware",
     "sonmai.middleware.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -250,6 +258,7 @@ AXES_SENSITIVE_PARAMETERS = [
     "old_password",
     "new_password1",
     "new_password2",
+    "otp_token",
 ]
 # Where a client's address comes from. Directly served: the connection's. Behind the HTTPS
 # proxy (nginx), the connection is the proxy's own; each proxy appends the address it saw to
@@ -264,6 +273,23 @@ if BEHIND_HTTPS_PROXY:
     IPWARE_STRICT = False
 else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
+# Two-factor sign-in (units/twofactor.py): who must confirm every sign-in with a code from an
+# authenticator app. Role values (units/choices.py: chairman, vice_chairman, monitoring_officer,
+# clerk, unit_head, hamlet_head, unit_staff) and "admin" for staff and superusers; "none" for
+# no one. Production asks it of the leaders, the monitoring office and administrators; the demo
+# (DEBUG on) of no one, so its accounts sign in with the password alone. Anyone not required may
+# still turn it on for themselves. Unknown names stop the process (units/apps.py).
+TWO_FACTOR_ROLES = [
+    name
+    for name in env.list(
+        "TWO_FACTOR_ROLES",
+        [] if DEBUG else ["chairman", "vice_chairman", "monitoring_officer", "admin"],
+    )
+    if name != "none"
+]
+# The name an authenticator app shows beside the person's username and codes.
+OTP_TOTP_ISSUER = nfc(env.str("TWO_FACTOR_ISSUER", "Cổng theo dõi nhiệm vụ xã Sơn Mai"))
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

@@ -34,6 +34,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("units.urls")),
     path("", include("directives.urls")),
     path("", include("reports.urls")),
     path("", include("notifications.urls")),

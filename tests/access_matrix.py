@@ -566,3 +566,44 @@ CASES += [
         data=POLICY_FORM,
     ),
 ]
+
+
+# --- Account security: two-factor sign-in ---------------------------------------------------
+# The suite runs with TWO_FACTOR_ROLES empty and the cast has no authenticator, so nobody is
+# held at the gate; tests/units/test_two_factor.py covers the required and enrolled cases.
+CASES += [
+    # Nothing to give a code for: straight on to ``next``.
+    Case("units:two_factor_verify", lambda c: reverse("units:two_factor_verify"), statuses(302)),
+    Case(
+        "units:two_factor_verify",
+        lambda c: reverse("units:two_factor_verify"),
+        statuses(302),
+        method="post",
+        data={"otp_token": "123456"},
+    ),
+    Case("units:account_security", lambda c: reverse("units:account_security"), statuses(200)),
+    # Anyone may turn two-factor on for themselves; a wrong first code shows the page again.
+    Case("units:two_factor_setup", lambda c: reverse("units:two_factor_setup"), statuses(200)),
+    Case(
+        "units:two_factor_setup",
+        lambda c: reverse("units:two_factor_setup"),
+        statuses(200),
+        method="post",
+        data={"otp_token": "sai"},
+    ),
+    # Without two-factor on, there are no codes to renew and nothing to turn off.
+    Case(
+        "units:recovery_codes_new",
+        lambda c: reverse("units:recovery_codes_new"),
+        statuses(302),
+        method="post",
+        data={"codes-otp_token": "123456"},
+    ),
+    Case(
+        "units:two_factor_disable",
+        lambda c: reverse("units:two_factor_disable"),
+        statuses(302),
+        method="post",
+        data={"off-otp_token": "123456"},
+    ),
+]

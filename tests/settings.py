@@ -19,3 +19,6 @@ STORAGES = {
 if not REDIS_URL:  # noqa: F405
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STATIC_ROOT = tempfile.mkdtemp(prefix="sonmai-test-static-")
+# No role must use two-factor unless a test says so (tests/units/test_two_factor.py), whatever
+# the environment: the cast signs in with force_login and a password alone.
+TWO_FACTOR_ROLES = []

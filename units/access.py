@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
-from units.choices import UNIT_ROLES, ExtensionDeciders, Role
+from units.choices import ADMINISTRATORS, UNIT_ROLES, ExtensionDeciders, Role
 
 
 class Capability(StrEnum):
@@ -98,3 +99,35 @@ def can_decide_extensions(user: object) -> bool:
         and user.organisation is not None
         and user.organisation.extension_deciders == ExtensionDeciders.LEADERS_AND_OFFICER
     )
+
+
+def requires_two_factor(user: object) -> bool:
+    """Whether ``user`` must confirm every sign-in with a second factor.
+
+    The one place this rule lives: the roles named in TWO_FACTOR_ROLES, and administrators
+    (staff or superusers) when the setting names "admin".
+    """
+    if not getattr(user, "is_authenticated", False):
+        return False
+    required = settings.TWO_FACTOR_ROLES
+    if user.role and user.role in required:
+        return True
+    return ADMINISTRATORS in required and (user.is_staff or user.is_superuser)
+
+
+def can_turn_off_two_factor(user: object) -> bool:
+    """Only someone who turned two-factor on by choice may turn it off."""
+    return getattr(user, "is_authenticated", False) and not requires_two_factor(user)
+
+
+def can_reset_two_factor(actor: object, person: object) -> bool:
+    """Administrators reset a person's two-factor when the phone is lost.
+
+    The admin already limits staff to their own organisation's people; only a superuser may
+    reset a superuser's, so staff cannot weaken the accounts above them.
+    """
+    if not getattr(actor, "is_authenticated", False) or not actor.is_staff:
+        return False
+    if actor.is_superuser:
+        return True
+    return not person.is_superuser and person.organisation_id == actor.organisation_id

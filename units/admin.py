@@ -3,12 +3,19 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sonmai.lib.vndate import long_datetime
-from units import services, signin
+from sonmai.lib.vndate import long_datetime, short_date
+from units import access, services, signin, twofactor
 from units.models import Organisation, SignInEvent, SignInLock, Unit, User
+
+# django-otp's own device pages list every organisation's devices and show their secret keys and
+# recovery codes. A person's two-factor is seen and reset from their page here instead.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
 
 
 class OrganisationScopedAdmin(admin.ModelAdmin):
@@ -65,7 +72,9 @@ class UserAdmin(BaseUserAdmin):
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
         (_("Thời điểm"), {"fields": ("last_login", "date_joined")}),
+        (_("Bảo mật"), {"fields": ("two_factor",)}),
     )
+    actions = ["reset_two_factor"]
     add_fieldsets = (
         (
             None,
@@ -92,8 +101,50 @@ class UserAdmin(BaseUserAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
-            return ()
-        return ("organisation", "is_superuser", "user_permissions", "groups")
+            return ("two_factor",)
+        return ("organisation", "is_superuser", "user_permissions", "groups", "two_factor")
+
+    @admin.display(description=_("Xác thực hai bước"))
+    def two_factor(self, obj: User) -> str:
+        since = twofactor.enabled_since(obj) if obj.pk else None
+        if since is None:
+            return gettext("Chưa bật.")
+        return gettext(
+            "Đang bật từ %(day)s. Khi người này mất điện thoại, chọn họ trong danh sách người "
+            "dùng và dùng thao tác “Đặt lại xác thực hai bước”."
+        ) % {"day": short_date(since)}
+
+    @admin.action(
+        description=_("Đặt lại xác thực hai bước (mất điện thoại)"), permissions=["change"]
+    )
+    def reset_two_factor(self, request: HttpRequest, queryset: QuerySet) -> None:
+        done, refused = [], []
+        for person in queryset:
+            if access.can_reset_two_factor(request.user, person):
+                twofactor.reset_two_factor(person, actor=request.user)
+                done.append(person)
+            else:
+                refused.append(str(person))
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "Đã đặt lại xác thực hai bước cho %(count)d người. Ai bắt buộc dùng sẽ "
+                    "thiết lập lại ngay khi vào cổng lần sau.",
+                    "Đã đặt lại xác thực hai bước cho %(count)d người. Ai bắt buộc dùng sẽ "
+                    "thiết lập lại ngay khi vào cổng lần sau.",
+                    len(done),
+                )
+                % {"count": len(done)},
+                messages.SUCCESS,
+            )
+        if refused:
+            self.message_user(
+                request,
+                gettext("Chỉ quản trị viên cấp cao đặt lại được xác thực hai bước của: %(names)s.")
+                % {"names": ", ".join(refused)},
+                messages.ERROR,
+            )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if not request.user.is_superuser and db_field.name == "unit":

@@ -54,3 +54,8 @@ class SignInEventKind(models.TextChoices):
     UNLOCKED = "unlocked", _("Được mở khóa đăng nhập")
     PASSWORD_CHANGED = "password_changed", _("Đổi mật khẩu")
     PASSWORD_RESET = "password_reset", _("Đặt lại mật khẩu qua thư điện tử")
+
+
+#: In the TWO_FACTOR_ROLES setting, the word that stands for administrators: staff and
+#: superusers, who may hold no role of their own. The other words there are ``Role`` values.
+ADMINISTRATORS = "admin"
