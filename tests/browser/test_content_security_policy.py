@@ -88,6 +88,10 @@ class Watch:
         return watch
 
     def _console(self, message) -> None:
+        # The browser asks for /favicon.ico on its own; the portal has none, and its 404 is no
+        # fault of a page.
+        if message.location.get("url", "").endswith("/favicon.ico"):
+            return
         if message.type in ("error", "warning"):
             self.console.append((_path(message.page.url), f"{message.type}: {message.text}"))
 
