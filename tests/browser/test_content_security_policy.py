@@ -179,6 +179,8 @@ def visit(watch: Watch, page, url: str, files: list[str]) -> None:
         check_file(watch, url, files)
         return
     assert response is not None and response.status == 200, f"{watch.person} {url}"
+    # Not sent elsewhere on the way (to the sign-in page, or a second sign-in step).
+    assert _path(response.url) == url, f"{watch.person}: {url} led to {response.url}"
     headers = response.headers
     if not headers.get("content-type", "").startswith("text/html"):
         check_file(watch, url, files)
