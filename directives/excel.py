@@ -8,10 +8,9 @@ any error changes nothing.
 from __future__ import annotations
 
 import datetime
-import io
 from collections.abc import Iterable
 
-from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -25,9 +24,9 @@ from directives.choices import (
     Bucket,
 )
 from directives.dashboard import Filters, overview
+from sonmai.lib.spreadsheets import workbook_download
 from sonmai.lib.vndate import short_date
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "DD/MM/YYYY"
 THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -57,14 +56,6 @@ LIST_COLUMNS = [
     ("Ngày hoàn thành", 14),
     (COL_DIRECTIVE, 40),
 ]
-
-
-def _workbook_response(workbook: Workbook, name: str) -> HttpResponse:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 def _title(sheet: Worksheet, title: str, subtitle: str, width: int) -> int:
@@ -98,7 +89,7 @@ def _subtitle(filters: Filters, today: datetime.date) -> str:
 
 def dashboard_export(
     kind: str, assignments, filters: Filters, today: datetime.date
-) -> HttpResponse:
+) -> HttpResponseBase:
     data = overview(assignments, today)
     workbook = Workbook()
     sheet = workbook.active
@@ -127,7 +118,7 @@ def dashboard_export(
         sheet.append(total_row)
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
-        return _workbook_response(workbook, f"tong-hop-theo-don-vi-{today:%Y%m%d}.xlsx")
+        return workbook_download(workbook, f"tong-hop-theo-don-vi-{today:%Y%m%d}.xlsx")
     sheet.title = "Ma trận"
     # Columns of several directives say which one they belong to ("CV 45 · 1.2").
     several = len({task.section.directive_id for task in data.tasks}) > 1
@@ -154,10 +145,10 @@ def dashboard_export(
                 target.fill = PatternFill("solid", fgColor=colour)
                 target.font = Font(color="FFFFFF", size=9)
                 target.alignment = Alignment(wrap_text=True)
-    return _workbook_response(workbook, f"ma-tran-don-vi-nhiem-vu-{today:%Y%m%d}.xlsx")
+    return workbook_download(workbook, f"ma-tran-don-vi-nhiem-vu-{today:%Y%m%d}.xlsx")
 
 
-def assignment_list_export(assignments, filters: Filters, today: datetime.date) -> HttpResponse:
+def assignment_list_export(assignments, filters: Filters, today: datetime.date) -> HttpResponseBase:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Phân công"
@@ -185,4 +176,4 @@ def assignment_list_export(assignments, filters: Filters, today: datetime.date) 
         )
         for column in (5, 11):
             sheet.cell(sheet.max_row, column).number_format = DATE_FORMAT
-    return _workbook_response(workbook, f"danh-sach-phan-cong-{today:%Y%m%d}.xlsx")
+    return workbook_download(workbook, f"danh-sach-phan-cong-{today:%Y%m%d}.xlsx")

@@ -100,8 +100,14 @@ def font_face_css() -> str:
 
 @dataclass(frozen=True)
 class _Image:
-    uri: str
+    svg: str  # built by sonmai.lib.charts, which escapes every label it writes
     alt: str
+
+    @property
+    def uri(self) -> str:
+        """The drawing as a ``data:`` URI, for WeasyPrint. The on-screen preview draws ``svg``
+        inline instead: the Content-Security-Policy allows no ``data:`` image on a page."""
+        return _svg_uri(self.svg)
 
 
 @dataclass(frozen=True)
@@ -153,9 +159,7 @@ def _outline_view(snapshot: ReportSnapshot) -> list[dict[str, Any]]:
         for block in entry.part.blocks:
             if isinstance(block, ChartFigure):
                 chart_number += 1
-                images = tuple(
-                    _Image(_svg_uri(svg), block.caption) for svg in chart_svgs(snapshot, block)
-                )
+                images = tuple(_Image(svg, block.caption) for svg in chart_svgs(snapshot, block))
                 blocks.append(_Chart(chart_number, block.caption, images))
             elif isinstance(block, BulletList):
                 blocks.append(_Bullets(bullet_lines(block)))

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +36,7 @@ from reports.forms import (
 from reports.models import AdHocRequest, Report
 from reports.rendering import screen_view
 from reports.signing import verify_report_pdf
+from sonmai.lib import downloads
 from units.access import Capability
 
 C = Capability
@@ -418,7 +420,7 @@ def report_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
     """The report as a file: the signed PDF, the edXML package holding it, or a DOCX."""
     from reports.docx_export import render_report_docx
     from reports.edxml import build_edxml
@@ -453,10 +455,6 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
             )
             content_type = "application/xml"
     extension = {"pdf": "pdf", "docx": "docx", "edxml": "edxml"}[fmt]
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{services.document_name(report, extension)}"'
+    return downloads.attachment(
+        content, filename=services.document_name(report, extension), content_type=content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 from sonmai.lib.actor import acting_as, through_admin
 
@@ -47,3 +48,28 @@ class ActorMiddleware:
         admin = request.path_info.startswith(self.admin_prefix)
         with acting_as(getattr(request, "user", None)), through_admin(admin):
             return self.get_response(request)
+
+
+class PrivateCacheMiddleware:
+    """``Cache-Control: private, no-store`` on every response no cache may keep.
+
+    That is every response to a signed-in person (pages, Excel exports, downloads: they hold the
+    commune's work and the person's name), and every response that sets a cookie. The second
+    rule covers the sign-in page and any other anonymous form: it sets the CSRF cookie, and a
+    stored copy would hand one person's token to the next user of a shared phone or proxy.
+    Everything else keeps its caching: static files never reach this middleware (WhiteNoise
+    answers them first), and a plain anonymous redirect to the sign-in page sets nothing.
+
+    It sits outside the session, CSRF and auth middlewares so that it sees what they did: the
+    cookies they set and ``request.user`` (read after the view, when it is known).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if response.cookies or (user is not None and user.is_authenticated):
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -58,3 +58,18 @@ def list_items(value: str) -> list[str]:
     ";", the last with "." ("- Như trên;" … "- Lưu: VT.")."""
     items = [line.strip().rstrip(" ;.,") for line in (value or "").splitlines() if line.strip()]
     return [f"{item}{';' if i < len(items) - 1 else '.'}" for i, item in enumerate(items)]
+
+
+@register.filter
+def width_class(percent: object) -> str:
+    """``{{ a.percent_done|width_class }}`` → ``w-pct-40``: a bar's width as a class.
+
+    The Content-Security-Policy forbids ``style`` attributes, so a bar cannot say
+    ``style="width: 40%"``; ``static/css/app.css`` has one class for every whole percent.
+    Anything that is not a number counts as 0; the value is rounded and kept within 0–100.
+    """
+    try:
+        value = round(float(percent))
+    except (TypeError, ValueError, OverflowError):
+        value = 0
+    return f"w-pct-{min(max(value, 0), 100)}"

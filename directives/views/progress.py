@@ -7,7 +7,8 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +29,7 @@ from directives.services.progress import (
     return_update,
     submit_progress,
 )
+from sonmai.lib import downloads
 from sonmai.lib.files import RejectedFile
 from sonmai.lib.http import safe_next
 from units import access as policy
@@ -131,19 +133,14 @@ def update_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Evidence only ever leaves as a download, never as a page the browser would run."""
     evidence = access.get_evidence_for(request.user, pk)
-    response = FileResponse(
+    return downloads.attachment(
         evidence.file.open("rb"),
-        as_attachment=True,
         filename=evidence.original_name,
         content_type=evidence.content_type,
     )
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

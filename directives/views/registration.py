@@ -8,7 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,18 +35,13 @@ from directives.services.registration import (
     update_directive,
 )
 from notifications.planning import first_reminders
+from sonmai.lib import downloads
 from sonmai.lib.vndate import short_datetime
 from units.choices import UnitKind
 
 
 def _units(organisation: object) -> list:
     return list(organisation.units.filter(is_active=True).order_by("position", "name"))
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- Bringing the document in ----------------------------------------------------------------
@@ -153,26 +149,26 @@ def document_discard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def document_file(request: HttpRequest, pk: int) -> FileResponse:
+def document_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The uploaded file itself, as a download."""
     job = access.get_document_import_for(request.user, pk)
     if not job.file:
         raise Http404
     name = job.original_name or f"van-ban{job.extension}"
-    return _private(FileResponse(job.file.open("rb"), as_attachment=True, filename=name))
+    return downloads.attachment(job.file.open("rb"), filename=name)
 
 
 @login_required
-def document_page(request: HttpRequest, pk: int, page: int) -> FileResponse:
+def document_page(request: HttpRequest, pk: int, page: int) -> HttpResponseBase:
     """A picture of one page of the document, for the review page's source pane."""
     job = access.get_document_import_for(request.user, pk)
     if not 1 <= page <= len(job.previews):
         raise Http404
-    response = FileResponse(
-        default_storage.open(job.previews[page - 1], "rb"), content_type="image/png"
+    return downloads.inline_picture(
+        default_storage.open(job.previews[page - 1], "rb"),
+        filename=f"trang-{page}.png",
+        content_type="image/png",
     )
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return _private(response)
 
 
 # --- Entering and editing by hand ------------------------------------------------------------
@@ -222,16 +218,14 @@ def directive_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def directive_file(request: HttpRequest, pk: int) -> FileResponse:
+def directive_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The directive's source document, for anyone who may see the directive."""
     directive = access.get_directive_for(request.user, pk)
     if not directive.original_file:
         raise Http404
     extension = directive.original_file.name.rsplit(".", 1)[-1][:5]
-    name = f"{directive.short_label or 'van-ban'}.{extension}".replace("/", "-")
-    return _private(
-        FileResponse(directive.original_file.open("rb"), as_attachment=True, filename=name)
-    )
+    name = f"{directive.short_label or 'van-ban'}.{extension}"
+    return downloads.attachment(directive.original_file.open("rb"), filename=name)
 
 
 # --- The shared editor page ------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import zipfile
 
 import pytest
 import time_machine
@@ -11,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from directives.choices import ImportState
 from directives.models import Assignment, AssignmentImport, DeadlineChange
+from sonmai.lib.spreadsheets import workbook_bytes
 
 NOW = datetime.datetime(2026, 2, 10, 9, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=7)))
 
@@ -90,6 +92,60 @@ def test_unit_table_and_matrix_exports_open(cast, client_for):
     ]:
         response = client.get(reverse("directives:dashboard"), {"xuat": kind})
         assert load_workbook(io.BytesIO(response.content)).active["A1"].value == title
+
+
+FORMULA_LIKE = [
+    '=HYPERLINK("http://evil.example","Bấm vào đây")',
+    '+HYPERLINK("http://evil.example","Bấm vào đây")',
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+def cells_of(content: bytes) -> tuple[bytes, list]:
+    """The first sheet's XML, and its cells as openpyxl reads them back."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml")
+    sheet = load_workbook(io.BytesIO(content)).active
+    return xml, [cell for row in sheet.iter_rows() for cell in row]
+
+
+@pytest.mark.parametrize("title", FORMULA_LIKE)
+def test_a_task_title_that_looks_like_a_formula_is_exported_as_text(cast, client_for, title):
+    cast.task_shared.short_title = title
+    cast.task_shared.save()
+    xml, cells = cells_of(export(client_for(cast.officer)))
+    assert b"<f>" not in xml and b"<f " not in xml
+    written = [cell for cell in cells if cell.value == title]
+    assert len(written) == 2  # the task's two assignments, to hamlet A and department B
+    assert all(cell.data_type == "s" and cell.quotePrefix for cell in written)
+    # Numbers stay numbers: the percent column of department B's row.
+    percents = [cell.value for cell in cells if cell.column == 9 and cell.row > 4]
+    assert 40 in percents and all(isinstance(value, int) for value in percents)
+
+
+@pytest.mark.parametrize("kind", ["don-vi", "ma-tran"])
+def test_a_unit_name_that_looks_like_a_formula_is_exported_as_text(cast, client_for, kind):
+    cast.unit_b.name = FORMULA_LIKE[0]
+    cast.unit_b.save()
+    response = client_for(cast.officer).get(reverse("directives:dashboard"), {"xuat": kind})
+    xml, cells = cells_of(response.content)
+    assert b"<f>" not in xml and b"<f " not in xml
+    assert [cell.data_type for cell in cells if cell.value == FORMULA_LIKE[0]] == ["s"]
+
+
+def test_only_text_is_made_text():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["=1+1", "#N/A", "Thôn An", -5, 2.5, datetime.date(2026, 2, 10)])
+    xml, cells = cells_of(workbook_bytes(workbook))
+    assert b"<f>" not in xml
+    assert [cell.data_type for cell in cells] == ["s", "s", "s", "n", "n", "d"]
+    assert [cell.value for cell in cells][:5] == ["=1+1", "#N/A", "Thôn An", -5, 2.5]
+    # The quote prefix marks only what a spreadsheet would otherwise read as a formula.
+    assert [bool(cell.quotePrefix) for cell in cells[:3]] == [True, False, False]
 
 
 def test_an_exported_sheet_re_imports_without_changes(cast, client_for, upload, run_jobs):

@@ -202,7 +202,9 @@ def test_downloads(cast, client_for, commune_certificate, settings):
     services.generate_report_pdf(report.pk)
     pdf = client.get(url)
     assert pdf["Content-Type"] == "application/pdf"
-    assert pdf["Content-Disposition"] == 'attachment; filename="bao-cao-01-2026.pdf"'
+    assert pdf["Content-Disposition"] == (
+        "attachment; filename=\"bao-cao-01-2026.pdf\"; filename*=UTF-8''bao-cao-01-2026.pdf"
+    )
     edxml = client.get(reverse("reports:report_download", args=[report.pk, "edxml"]))
     assert edxml.content.startswith(b"<?xml")
     docx = client.get(reverse("reports:report_download", args=[report.pk, "docx"]))
