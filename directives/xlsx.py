@@ -192,6 +192,14 @@ def _plain(value: object) -> object:
     return value
 
 
+def _trimmed(row: tuple) -> tuple:
+    """The row without its empty cells at the end (openpyxl pads every row to MAX_COLUMNS)."""
+    end = len(row)
+    while end and row[end - 1] is None:
+        end -= 1
+    return row[:end]
+
+
 def _unplain(value: object) -> object:
     if isinstance(value, dict):
         if "datetime" in value:
@@ -263,7 +271,7 @@ def main(argv: list[str]) -> int:
     except MemoryError:
         answer = {"error": "memory", "detail": {}}
     else:
-        answer = {"result": [[_plain(value) for value in row] for row in rows]}
+        answer = {"result": [[_plain(value) for value in _trimmed(row)] for row in rows]}
     sys.stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
     sys.stdout.flush()
     return 0
