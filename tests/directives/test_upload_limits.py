@@ -12,23 +12,27 @@ How much memory the web process keeps while all this happens is measured by ``ma
 """
 
 import io
-import re
-import struct
 import uuid
-import zipfile
-import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
 from django.urls import reverse
-from openpyxl import Workbook
-from PIL import Image, ImageDraw, ImageFile
+from PIL import Image, ImageFile
 
 from directives import xlsx
 from directives.choices import ImportState
 from directives.models import Assignment, AssignmentImport, DirectiveImport, Evidence
 from sonmai.lib import files
+from tests.directives.upload_samples import (
+    a_sheet,
+    finding_png,
+    phone_photo,
+    png_claiming,
+    shared_strings_bomb,
+    with_dimension,
+    with_shared_strings,
+)
 
 CLAIMED = 300 * 1024 * 1024
 
@@ -155,28 +159,6 @@ def send_photo(client, assignment, content, name):
     )
 
 
-def phone_photo() -> bytes:
-    """A 48-megapixel photo (8,000 × 6,000) taken with the phone on its side (EXIF turns it)."""
-    picture = Image.new("RGB", (8000, 6000), (90, 140, 200))
-    draw = ImageDraw.Draw(picture)
-    draw.rectangle((0, 4000, 8000, 6000), fill=(40, 120, 40))
-    draw.ellipse((6000, 500, 7000, 1500), fill=(250, 220, 80))
-    exif = Image.Exif()
-    exif[0x0112] = 6  # orientation: turn 90° clockwise to view
-    out = io.BytesIO()
-    picture.save(out, "JPEG", quality=80, exif=exif)
-    return out.getvalue()
-
-
-def big_png() -> bytes:
-    """The finding's PNG: 7,740 × 7,740 pixels (just under 60 megapixels), mostly one colour."""
-    picture = Image.new("RGB", (7740, 7740), (200, 220, 240))
-    ImageDraw.Draw(picture).rectangle((1000, 1000, 3000, 2500), fill=(30, 90, 40))
-    out = io.BytesIO()
-    picture.save(out, "PNG", optimize=True)
-    return out.getvalue()
-
-
 def test_a_48_megapixel_phone_photo_is_kept_decoded_at_a_quarter_of_its_size(
     cast, client_for, decoded, children
 ):
@@ -193,7 +175,7 @@ def test_a_48_megapixel_phone_photo_is_kept_decoded_at_a_quarter_of_its_size(
 def test_the_60_megapixel_png_is_shrunk_by_a_limited_child_not_by_the_web_process(
     cast, client_for, decoded, children, settings
 ):
-    content = big_png()
+    content = finding_png()
     assert len(content) < 300 * 1024
     response = send_photo(client_for(cast.hamlet_head_a), cast.assignment_a, content, "so-do.png")
     assert response.status_code == 302
@@ -210,22 +192,10 @@ def test_a_child_over_its_memory_limit_gives_a_message_and_no_server_error(
     cast, client_for, settings
 ):
     settings.UPLOAD_CHILD_MEMORY_MB = 200  # enough to start, not for 240 MB of pixels
-    response = send_photo(client_for(cast.hamlet_head_a), cast.assignment_a, big_png(), "a.png")
+    response = send_photo(client_for(cast.hamlet_head_a), cast.assignment_a, finding_png(), "a.png")
     assert response.status_code == 200
     assert "Ảnh cần quá nhiều bộ nhớ để thu nhỏ nên đã dừng." in response.content.decode()
     assert Evidence.objects.count() == 1  # only the cast's own
-
-
-def png_claiming(width: int, height: int) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"\x00" * 1024)
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-    )
 
 
 @pytest.mark.parametrize("side", [100_000, 8_000])
@@ -244,67 +214,6 @@ def test_a_png_claiming_too_many_pixels_is_refused_from_its_header(
 
 
 # --- Excel imports ---------------------------------------------------------------------------
-def a_sheet(rows: int = 1) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(["Mục, ý", "Đơn vị", "Vai trò", "Hạn hoàn thành"])
-    for _ in range(rows):
-        sheet.append(["1.1", "Thôn An", "Chủ trì", "30/06/2026"])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def rewritten(content: bytes, parts: dict[str, bytes]) -> bytes:
-    """The same .xlsx with some parts replaced or added."""
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(content)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target,
-    ):
-        for name in source.namelist():
-            target.writestr(name, parts.get(name, source.read(name)))
-        for name in parts.keys() - set(source.namelist()):
-            target.writestr(name, parts[name])
-    return out.getvalue()
-
-
-def with_shared_strings(content: bytes, strings: bytes, count: int) -> bytes:
-    """``content`` with a shared-strings part, declared where openpyxl looks for it."""
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        types = archive.read("[Content_Types].xml")
-    override = (
-        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
-    )
-    sst = (
-        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-        + f'count="{count}" uniqueCount="{count}">'.encode()
-        + strings
-        + b"</sst>"
-    )
-    return rewritten(
-        content,
-        {
-            "[Content_Types].xml": types.replace(b"</Types>", override),
-            "xl/sharedStrings.xml": sst,
-        },
-    )
-
-
-def shared_strings_bomb() -> bytes:
-    """The finding's file: about 290 KB holding 5 million shared strings."""
-    return with_shared_strings(a_sheet(), b"<si><t>x</t></si>" * 5_000_000, 5_000_000)
-
-
-def with_dimension(content: bytes, ref: bytes) -> bytes:
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        sheet_xml = archive.read("xl/worksheets/sheet1.xml")
-    changed = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="' + ref + b'"', sheet_xml)
-    assert changed != sheet_xml
-    return rewritten(content, {"xl/worksheets/sheet1.xml": changed})
-
-
 @pytest.fixture
 def openpyxl_calls(monkeypatch):
     import openpyxl.reader.excel
