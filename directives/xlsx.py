@@ -40,6 +40,9 @@ MAX_UNPACKED_BYTES = 48 * 1024 * 1024
 MAX_PART_BYTES = 24 * 1024 * 1024
 #: The most shared strings (distinct texts of the whole workbook) openpyxl is let load.
 MAX_SHARED_STRINGS = 100_000
+#: Parts read whole to find the first sheet (content types, relationships, the workbook):
+#: a few kilobytes in any real file.
+MAX_INDEX_PART_BYTES = 1024 * 1024
 #: Columns read from each row: the import's columns are the first few.
 MAX_COLUMNS = 30
 #: Of the first sheet, read this far to find its dimension.
@@ -69,6 +72,13 @@ def _xml(content: bytes) -> object:
     return etree.fromstring(content, parser=parser)
 
 
+def _index_part(archive: zipfile.ZipFile, name: str) -> object:
+    """A small part that says where the others are, parsed; a big one is refused unread."""
+    if archive.getinfo(name).file_size > MAX_INDEX_PART_BYTES:
+        raise SheetRejected("too_big")
+    return _xml(archive.read(name))
+
+
 def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
@@ -77,7 +87,7 @@ def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, 
     """A part's relationships: id → (type, target part name)."""
     folder, name = posixpath.split(part)
     try:
-        root = _xml(archive.read(posixpath.join(folder, "_rels", f"{name}.rels")))
+        root = _index_part(archive, posixpath.join(folder, "_rels", f"{name}.rels"))
     except KeyError:
         return {}
     found = {}
@@ -104,7 +114,7 @@ def first_sheet(archive: zipfile.ZipFile) -> str:
     if workbook is None:
         raise SheetRejected("not_xlsx")
     targets = _relationships(archive, workbook)
-    for node in _xml(archive.read(workbook)).iter():
+    for node in _index_part(archive, workbook).iter():
         if _local(node.tag) == "sheet":
             kind, target = targets.get(node.get(f"{{{_RELATIONSHIP}}}id", ""), ("", ""))
             if kind.endswith("/worksheet"):
@@ -114,7 +124,7 @@ def first_sheet(archive: zipfile.ZipFile) -> str:
 
 def shared_strings_part(archive: zipfile.ZipFile) -> str | None:
     """The shared strings openpyxl will load: the part the content types name for them."""
-    for node in _xml(archive.read("[Content_Types].xml")):
+    for node in _index_part(archive, "[Content_Types].xml"):
         if _local(node.tag) == "Override" and node.get("ContentType") == _SHARED_STRINGS_TYPE:
             return node.get("PartName", "").lstrip("/")
     return None
