@@ -3,20 +3,25 @@
 The sheet is the assignment list the dashboard exports: export, edit due dates or add rows,
 import again. Checking and applying run in the background (a status row the page polls); a
 sheet with any error is never applied, and applying changes every listed row or none.
+
+The upload itself is only checked from the zip's directory (``directives.xlsx.check_archive``:
+a zip bomb is refused on the page at once) and stored; openpyxl reads it in the Celery worker,
+in a child process under a memory and time limit (``directives.xlsx.read_in_child``).
 """
 
 from __future__ import annotations
 
 import datetime
-import io
 import re
+import shutil
+import tempfile
 import uuid
 
-from django.core.files.base import ContentFile
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from directives.choices import AssignmentRole, Cadence, ImportState
 from directives.excel import (
@@ -29,13 +34,18 @@ from directives.excel import (
 )
 from directives.models import Assignment, AssignmentImport, Directive, Task
 from directives.services.assignments import update_assignment
+from directives.xlsx import SheetRejected, check_archive, read_in_child
 from sonmai.lib.actor import acting_as
 from sonmai.lib.i18n import portal_language
 from sonmai.lib.vntext import fold, nfc
 from units.models import Unit
 
+#: Largest sheet file accepted (the page refuses a larger body before reading it).
+MAX_IMPORT_FILE_BYTES = 5 * 1024 * 1024
 #: Most data rows a sheet may have; a longer one is refused whole rather than cut.
 MAX_IMPORT_ROWS = 5000
+#: The header row is looked for among the first rows.
+HEADER_ROWS = 20
 _CITATION = re.compile(r"^\s*(?:muc\s*)?(\d+)\s*(?:[.,]|,?\s*y)\s*(\d+)\s*$")
 
 
@@ -86,16 +96,51 @@ def _citation(value: object, tasks: dict[tuple[int, int], Task]) -> tuple[Task |
     return (tasks.get((int(match[1]), int(match[2]))) if match else None), ""
 
 
-def check_import(directive: Directive, content: bytes) -> tuple[list[dict], list[dict]]:
-    """Read the sheet; return (valid rows, errors), each error naming its row."""
+def sheet_message(code: str, detail: dict | None = None) -> str:
+    """Why a sheet cannot be imported, in words (``SheetRejected`` codes)."""
+    detail = detail or {}
+    messages = {
+        "too_big": _(
+            "Tệp Excel giải nén ra quá lớn so với một bảng phân công (có thể là tệp độc hại), "
+            "nên không đọc."
+        ),
+        "too_many_rows": _("Bảng có hơn %(count)d dòng; hãy chia thành nhiều tệp.")
+        % {"count": MAX_IMPORT_ROWS},
+        "too_many_strings": _(
+            "Tệp có quá nhiều ô chữ khác nhau (hơn %(count)d). Hãy chép riêng bảng phân công "
+            "sang một tệp Excel mới rồi nhập lại."
+        )
+        % {"count": detail.get("limit", 0)},
+        "memory": _(
+            "Đọc tệp cần quá nhiều bộ nhớ nên đã dừng. Hãy chép riêng bảng phân công sang một "
+            "tệp Excel mới rồi nhập lại."
+        ),
+        "timeout": _(
+            "Đọc tệp quá lâu nên đã dừng. Hãy chép riêng bảng phân công sang một tệp Excel mới "
+            "rồi nhập lại."
+        ),
+    }
+    return messages.get(code, _("Không đọc được tệp: hãy chọn tệp Excel (.xlsx)."))
+
+
+def read_sheet(path: str) -> list[tuple]:
+    """The first sheet's values, read in a limited child (raises ``ImportRejected``)."""
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:
-        raise ImportRejected(_("Không đọc được tệp: hãy chọn tệp Excel (.xlsx).")) from None
-    sheet = workbook.worksheets[0]
+        return read_in_child(
+            path,
+            max_rows=MAX_IMPORT_ROWS,
+            header_rows=HEADER_ROWS,
+            memory_mb=settings.UPLOAD_CHILD_MEMORY_MB,
+            timeout=settings.UPLOAD_CHILD_TIMEOUT,
+        )
+    except SheetRejected as rejected:
+        raise ImportRejected(sheet_message(rejected.code, rejected.detail)) from None
+
+
+def check_import(directive: Directive, rows: list[tuple]) -> tuple[list[dict], list[dict]]:
+    """Check the sheet's rows; return (valid rows, errors), each error naming its row."""
     header_row, columns = None, {}
-    rows = list(sheet.iter_rows(values_only=True, max_row=MAX_IMPORT_ROWS + 21))
-    for number, values in enumerate(rows[:20], start=1):
+    for number, values in enumerate(rows[:HEADER_ROWS], start=1):
         labels = {fold(str(v)): i for i, v in enumerate(values) if v not in (None, "")}
         if fold(COL_CITATION) in labels and fold(COL_UNIT) in labels:
             header_row, columns = number, labels
@@ -191,11 +236,21 @@ def check_import(directive: Directive, content: bytes) -> tuple[list[dict], list
 
 # --- The job ----------------------------------------------------------------------------------
 def receive_import(
-    directive: Directive, *, actor: object, name: str, content: bytes
+    directive: Directive, *, actor: object, upload: UploadedFile
 ) -> AssignmentImport:
-    """Store the file; checking it runs in the background once this transaction commits."""
+    """Store the file; checking it runs in the background once this transaction commits.
+
+    Only the zip's directory and the first sheet's dimension are read here: a file that would
+    unpack too far or is too long is refused at once (``ImportRejected``), nothing stored.
+    """
     from directives import tasks
 
+    try:
+        check_archive(upload, max_rows=MAX_IMPORT_ROWS + HEADER_ROWS)
+    except SheetRejected as rejected:
+        raise ImportRejected(sheet_message(rejected.code, rejected.detail)) from None
+    upload.seek(0)
+    name = upload.name or "phan-cong.xlsx"
     job = AssignmentImport(
         directive=directive,
         uploaded_by=actor,
@@ -203,7 +258,7 @@ def receive_import(
         original_name=nfc(name)[-200:],
         state=ImportState.QUEUED,
     )
-    job.file.save(name, ContentFile(content), save=False)
+    job.file.save(name, upload, save=False)
     job.save()
     transaction.on_commit(lambda: tasks.check_assignment_import.delay(job.pk))
     return job
@@ -215,8 +270,12 @@ def run_check(job_id: int) -> None:
     if job.state != ImportState.QUEUED:
         return
     try:
-        with job.file.open("rb") as handle:
-            valid, errors = check_import(job.directive, handle.read())
+        with tempfile.NamedTemporaryFile(prefix="sonmai-sheet-", suffix=".xlsx") as copy:
+            with job.file.open("rb") as handle:
+                shutil.copyfileobj(handle, copy, 1024 * 1024)
+            copy.flush()
+            rows = read_sheet(copy.name)
+        valid, errors = check_import(job.directive, rows)
     except ImportRejected as rejected:
         valid, errors = [], [{"row": 0, "message": str(rejected)}]
     except Exception as error:

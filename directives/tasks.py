@@ -8,7 +8,13 @@ from directives import imports
 from directives.services import documents
 
 
-@shared_task(acks_late=True)
+@shared_task(
+    acks_late=True,
+    # The sheet is read by a child process with its own limits; these only catch a worker
+    # stuck around it.
+    soft_time_limit=settings.UPLOAD_CHILD_TIMEOUT + 30,
+    time_limit=settings.UPLOAD_CHILD_TIMEOUT + 60,
+)
 def check_assignment_import(job_id: int) -> None:
     imports.run_check(job_id)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -37,6 +38,7 @@ from reports.models import AdHocRequest, Report
 from reports.rendering import screen_view
 from reports.signing import verify_report_pdf
 from sonmai.lib import downloads
+from sonmai.lib.uploads import upload_limit
 from units.access import Capability
 
 C = Capability
@@ -44,6 +46,7 @@ C = Capability
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@upload_limit(lambda: settings.REPORT_VERIFY_MAX_BYTES)
 def pdf_verify(request: HttpRequest) -> HttpResponse:
     """Upload a PDF and learn whether the commune signed it and it is unchanged."""
     access.require_verifier(request.user)

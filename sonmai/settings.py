@@ -68,6 +68,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sonmai.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before anything that reads request.POST (the CSRF check is the first): a body over its
+    # page's cap is refused unread (sonmai.lib.uploads).
+    "sonmai.lib.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(), then the two-factor gate on every page (units/middleware.py).
@@ -208,6 +211,27 @@ NOTIFICATIONS_REQUEUE_AFTER = env.int("NOTIFICATIONS_REQUEUE_AFTER", 120, minimu
 DIRECTIVE_IMPORT_MAX_BYTES = env.int("DIRECTIVE_IMPORT_MAX_BYTES", 25 * 1024 * 1024, minimum=1)
 DIRECTIVE_IMPORT_TIMEOUT = env.int("DIRECTIVE_IMPORT_TIMEOUT", 240, minimum=10)
 DIRECTIVE_IMPORT_MEMORY_MB = env.int("DIRECTIVE_IMPORT_MEMORY_MB", 1024, minimum=128)
+
+# --- Uploads: sizes refused before the body is read, photos shrunk within a memory limit ----
+# Every page's request body is capped (sonmai.lib.uploads): pages that take files declare their
+# own cap, any other page gets REQUEST_MAX_BYTES. A body over its cap is answered with 413
+# before anything reads it; one that grows past it while streaming is stopped there.
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", 3 * 1024 * 1024, minimum=64 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "sonmai.lib.uploads.BodyLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Files up to this size stay in memory while the request is handled; larger ones go to a
+# temporary file (so six 10 MB photos cost the web process nothing until they are decoded).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# Form fields other than files (Django's default, stated here because it bounds every page).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# A photo too big to decode in the web process, and every Excel sheet being imported, are read
+# by a child process limited to this memory and time (sonmai.lib.sandbox): a 60-megapixel PNG
+# needs about 450 MB.
+UPLOAD_CHILD_MEMORY_MB = env.int("UPLOAD_CHILD_MEMORY_MB", 512, minimum=128)
+UPLOAD_CHILD_TIMEOUT = env.int("UPLOAD_CHILD_TIMEOUT", 30, minimum=5)
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "units.User"

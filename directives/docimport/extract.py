@@ -2,10 +2,10 @@
 
 Reading a file someone uploaded is the riskiest thing the portal does (a zip bomb dressed as a
 DOCX, a PDF of 300 pages, a 60-megapixel photo), so it runs in a child process with a memory and
-CPU limit and a wall-clock timeout (``extract_in_child``); the child reports progress page by
-page on its standard output, one JSON object per line, and the parent turns failures into
-``ExtractionError`` codes that the page explains in Vietnamese. This module imports nothing from
-Django so the child starts fast.
+CPU limit and a wall-clock timeout (``extract_in_child``, through ``sonmai.lib.sandbox``); the
+child reports progress page by page on its standard output, one JSON object per line, and the
+parent turns failures into ``ExtractionError`` codes that the page explains in Vietnamese. The
+child runs this file as a script: it imports nothing of the project, so it starts fast.
 """
 
 from __future__ import annotations
@@ -13,17 +13,15 @@ from __future__ import annotations
 import json
 import os
 import re
-import resource
-import select
 import subprocess
 import sys
 import tempfile
-import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from itertools import pairwise
 from pathlib import Path
+from typing import BinaryIO
 
 #: Pages of a PDF with a text layer that are read; a longer file is refused whole.
 MAX_TEXT_PAGES = 60
@@ -135,20 +133,26 @@ def _xml(content: bytes) -> object:
     return etree.fromstring(content, parser=parser)
 
 
-def _check_zip(path: Path) -> None:
+def check_zip(
+    source: Path | str | BinaryIO, *, max_total: int = MAX_UNPACKED_BYTES
+) -> list[zipfile.ZipInfo]:
+    """Refuse, from the zip's directory alone, an archive that unpacks to more than
+    ``max_total`` bytes or holds a part packed more than ``MAX_PACKING_RATIO`` times (a zip
+    bomb); return its entries. DOCX files and imported Excel sheets both pass here."""
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(source) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError):
         raise ExtractionError("corrupt") from None
     total = sum(info.file_size for info in infos)
-    if total > MAX_UNPACKED_BYTES:
+    if total > max_total:
         raise ExtractionError("zip_bomb")
     for info in infos:
         if info.file_size > 1024 * 1024 and info.file_size > MAX_PACKING_RATIO * max(
             info.compress_size, 1
         ):
             raise ExtractionError("zip_bomb")
+    return infos
 
 
 class _Numbering:
@@ -249,7 +253,7 @@ def _blocks(node: object, numbering: _Numbering, out: list[str]) -> None:
 
 
 def docx_text(path: Path) -> Extraction:
-    _check_zip(path)
+    check_zip(path)
     try:
         with zipfile.ZipFile(path) as archive:
             root = _xml(archive.read("word/document.xml"))
@@ -466,12 +470,10 @@ def _emit(message: dict) -> None:
 
 
 def main(argv: list[str]) -> int:
+    """The child's work, run by ``sonmai.lib.sandbox`` (which set the limits) with the file, its
+    kind and the folder for page pictures."""
     path, kind = Path(argv[0]), argv[1]
     previews = Path(argv[2]) if len(argv) > 2 and argv[2] else None
-    if len(argv) > 4:
-        # Limits set by the child itself, before it reads anything (a preexec hook in the
-        # parent is unsafe when the parent runs threads).
-        _limit(int(argv[3]), int(argv[4]))
 
     def progress(step: str, done: int, total: int) -> None:
         _emit({"progress": {"step": step, "done": done, "total": total}})
@@ -488,13 +490,6 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def _limit(memory_mb: int, cpu_seconds: int) -> None:
-    memory = memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-
 def extract_in_child(
     path: Path,
     *,
@@ -505,58 +500,30 @@ def extract_in_child(
 ) -> Extraction:
     """Read ``path`` in a child process limited to ``memory_mb`` and ``timeout`` seconds; page
     pictures go to the folder ``previews`` when one is given."""
+    # Imported here, in the parent only: the child runs this file as a script and imports
+    # nothing of the project.
+    from sonmai.lib.sandbox import SandboxError, run_in_child
+
     kind = detect_kind(path)
     if kind == "text":
         return plain_text(path)
-    command = [
-        sys.executable,
-        "-m",
-        "directives.docimport.extract",
-        str(path),
-        kind,
-        str(previews or ""),
-        str(int(memory_mb)),
-        str(max(1, int(timeout))),
-    ]
-    started = time.monotonic()
-    process = subprocess.Popen(  # noqa: S603 - our own module, arguments we built
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        cwd=str(Path(__file__).resolve().parents[2]),
-        env=dict(os.environ, PYTHONUNBUFFERED="1", OMP_THREAD_LIMIT="1"),
-    )
-    buffer = b""
-    outcome: dict | None = None
+
+    def progress(step: dict) -> None:
+        if on_progress:
+            on_progress(step["step"], step["done"], step["total"])
+
     try:
-        while True:
-            remaining = timeout - (time.monotonic() - started)
-            if remaining <= 0:
-                raise ExtractionError("timeout", seconds=int(timeout))
-            ready, _w, _x = select.select([process.stdout], [], [], min(remaining, 1.0))
-            if not ready:
-                if process.poll() is not None:
-                    break
-                continue
-            chunk = os.read(process.stdout.fileno(), 65536)
-            if not chunk:
-                break
-            buffer += chunk
-            while b"\n" in buffer:
-                line, buffer = buffer.split(b"\n", 1)
-                message = json.loads(line)
-                if "progress" in message and on_progress:
-                    step = message["progress"]
-                    on_progress(step["step"], step["done"], step["total"])
-                elif "progress" not in message:
-                    outcome = message
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait()
-    if outcome is None:
-        # Killed by a limit: out of memory shows as a signal or a crash without a message.
-        raise ExtractionError("memory" if process.returncode != 0 else "corrupt")
+        outcome = run_in_child(
+            __file__,
+            [str(path), kind, str(previews or "")],
+            memory_mb=memory_mb,
+            timeout=timeout,
+            on_progress=progress,
+        )
+    except SandboxError as error:
+        if error.code == "timeout":
+            raise ExtractionError("timeout", seconds=int(timeout)) from None
+        raise ExtractionError("memory") from None
     if "error" in outcome:
         raise ExtractionError(outcome["error"], **outcome.get("detail", {}))
     return Extraction(**outcome["result"])

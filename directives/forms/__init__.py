@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directives.choices import AssignmentStatus, Bucket, ReviewState, UnitKindFilter
 from directives.dashboard import Filters
+from directives.imports import MAX_IMPORT_FILE_BYTES
 from directives.models import Assignment, Indicator
 from directives.periods import recent_periods
 from sonmai.formats.vi.formats import DATE_INPUT_FORMATS
@@ -471,7 +472,7 @@ class ImportForm(forms.Form):
 
     def clean_file(self) -> object:
         upload = self.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
+        if upload.size > MAX_IMPORT_FILE_BYTES:
             raise forms.ValidationError(_("Tệp quá lớn (tối đa 5 MB)."))
         head = upload.read(4)
         upload.seek(0)

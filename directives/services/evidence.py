@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import uuid
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
@@ -28,8 +28,12 @@ MAX_STAGED_PER_DAY = 30
 STAGING_WINDOW = datetime.timedelta(days=1)
 
 
-def check_upload(upload: UploadedFile) -> tuple[bytes, str, str, str]:
-    """Read and vet one upload: (content to store, kind, content type, file name to show)."""
+def check_upload(upload: UploadedFile) -> tuple[File, str, str, str]:
+    """Vet one upload: (content to store, kind, content type, file name to show).
+
+    Nothing is read whole into memory: a photo is shrunk from the uploaded file (see
+    ``shrink_photo``), any other file is stored from it as it is.
+    """
     name = nfc(upload.name or "tep")[-200:]
     if upload.size is not None and upload.size > MAX_EVIDENCE_BYTES:
         raise RejectedFile(
@@ -54,11 +58,11 @@ def check_upload(upload: UploadedFile) -> tuple[bytes, str, str, str]:
             % {"name": name}
         )
     upload.seek(0)
-    content = upload.read()
     if found.kind == "image":
-        content = shrink_photo(content)
+        content: File = ContentFile(shrink_photo(upload))
         content_type, extension = "image/jpeg", ".jpg"
     else:
+        content = upload
         content_type, extension = found.content_type, found.extension
     stem = name.rsplit(".", 1)[0] if "." in name else name
     return content, found.kind, content_type, f"{stem}{extension}"
@@ -87,11 +91,11 @@ def stage_evidence(
             original_name=display_name,
             kind=kind,
             content_type=content_type,
-            size=len(content),
+            size=content.size,
             uploaded_by=actor,
             uploaded_at=timezone.now(),
         )
-        evidence.file.save(display_name, ContentFile(content), save=False)
+        evidence.file.save(display_name, content, save=False)
         evidence.save()
     return evidence
 

@@ -24,7 +24,13 @@ from directives.forms import (
     ImportForm,
     UrgeForm,
 )
-from directives.imports import ImportRejected, receive_import, request_apply, retry
+from directives.imports import (
+    MAX_IMPORT_FILE_BYTES,
+    ImportRejected,
+    receive_import,
+    request_apply,
+    retry,
+)
 from directives.models import Concern
 from directives.services.followup import (
     FollowUpError,
@@ -37,6 +43,7 @@ from directives.services.followup import (
 )
 from sonmai.lib.http import int_list, safe_next
 from sonmai.lib.i18n import in_portal_language
+from sonmai.lib.uploads import upload_limit
 from sonmai.lib.vndate import short_date
 from units import access as policy
 
@@ -209,6 +216,7 @@ def explanation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@upload_limit(MAX_IMPORT_FILE_BYTES)
 def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
     directive = access.get_directive_for(request.user, pk)
     policy.require(request.user, policy.Capability.MANAGE_DIRECTIVES)
@@ -216,9 +224,7 @@ def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            job = receive_import(
-                directive, actor=request.user, name=upload.name, content=upload.read()
-            )
+            job = receive_import(directive, actor=request.user, upload=upload)
         except ImportRejected as error:
             form.add_error("file", str(error))
         else:

@@ -19,7 +19,13 @@ from directives import access
 from directives.choices import ReviewState
 from directives.forms import ProgressUpdateForm, ReviewForm
 from directives.models import ProgressUpdate
-from directives.services.evidence import remove_evidence, stage_evidence, staged_evidence
+from directives.services.evidence import (
+    MAX_EVIDENCE_BYTES,
+    MAX_EVIDENCE_PER_UPDATE,
+    remove_evidence,
+    stage_evidence,
+    staged_evidence,
+)
 from directives.services.progress import (
     EditConflict,
     ProgressInput,
@@ -32,6 +38,7 @@ from directives.services.progress import (
 from sonmai.lib import downloads
 from sonmai.lib.files import RejectedFile
 from sonmai.lib.http import safe_next
+from sonmai.lib.uploads import upload_limit
 from units import access as policy
 
 
@@ -56,6 +63,7 @@ def _input(form: ProgressUpdateForm) -> ProgressInput:
 
 
 @login_required
+@upload_limit(MAX_EVIDENCE_BYTES, files=MAX_EVIDENCE_PER_UPDATE)
 def update_create(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = access.get_assignment_for(request.user, pk, write=True)
     indicators = list(assignment.task.indicators.all())

@@ -36,6 +36,7 @@ from directives.services.registration import (
 )
 from notifications.planning import first_reminders
 from sonmai.lib import downloads
+from sonmai.lib.uploads import upload_limit
 from sonmai.lib.vndate import short_datetime
 from units.choices import UnitKind
 
@@ -46,17 +47,12 @@ def _units(organisation: object) -> list:
 
 # --- Bringing the document in ----------------------------------------------------------------
 @login_required
+@upload_limit(lambda: settings.DIRECTIVE_IMPORT_MAX_BYTES)
 def document_upload(request: HttpRequest) -> HttpResponse:
     access.require_registering(request.user)
     organisation = request.user.organisation
-    refused = ""
-    if request.method == "POST" and _too_large(request):
-        # Refused before the body is read: nothing of it is stored.
-        refused = error_message("too_large")
-        form = DocumentUploadForm()
-    else:
-        form = DocumentUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_bound and form.is_valid():
+    form = DocumentUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
         try:
             job = receive_document(
                 organisation,
@@ -72,16 +68,8 @@ def document_upload(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "directives/registration/upload.html",
-        {"form": form, "open_jobs": open_jobs, "refused": refused},
+        {"form": form, "open_jobs": open_jobs},
     )
-
-
-def _too_large(request: HttpRequest) -> bool:
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return False
-    return length > settings.DIRECTIVE_IMPORT_MAX_BYTES + 1024 * 1024
 
 
 @login_required

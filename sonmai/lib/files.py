@@ -9,17 +9,18 @@ we store is a plain JPEG without location or camera metadata.
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import tempfile
 import zipfile
 from dataclasses import dataclass
+from typing import BinaryIO
 
+from django.conf import settings
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
-#: Longest side of a stored photo, in pixels: enough to read a page of minutes.
-PHOTO_MAX_SIDE = 1600
-#: Largest photo we decode (a 48-megapixel phone camera is well under it).
-PHOTO_MAX_PIXELS = 60_000_000
-PHOTO_QUALITY = 82
+from sonmai.lib import photos
+from sonmai.lib.sandbox import SandboxError, run_in_child
 
 
 class RejectedFile(ValueError):
@@ -88,26 +89,65 @@ def _sniff_zip(stream: io.IOBase) -> Sniffed | None:
     return None
 
 
-def shrink_photo(data: bytes) -> bytes:
-    """Re-encode a photo as a JPEG no larger than PHOTO_MAX_SIDE, turned upright, without
-    EXIF (GPS position, camera, time) or any other metadata."""
+def shrink_photo(source: BinaryIO) -> bytes:
+    """Re-encode a photo as a JPEG no larger than PHOTO_MAX_SIDE, turned upright, without EXIF
+    (GPS position, camera, time) or any other metadata; raise ``RejectedFile`` with the reason.
+
+    How the memory stays bounded is ``sonmai.lib.photos``'s story: the header is checked first,
+    a JPEG is decoded reduced, and a photo that would still need more than
+    ``PHOTO_INLINE_PIXELS`` is shrunk in a child process under a memory limit.
+    """
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.width * image.height > PHOTO_MAX_PIXELS:
-                raise Image.DecompressionBombError
-            image.draft("RGB", (PHOTO_MAX_SIDE * 2, PHOTO_MAX_SIDE * 2))  # JPEG: decode smaller
-            image.load()
-            upright = ImageOps.exif_transpose(image)
-            if upright.mode not in ("RGB", "L"):
-                background = Image.new("RGB", upright.size, "white")
-                rgba = upright.convert("RGBA")
-                background.paste(rgba, mask=rgba.getchannel("A"))
-                upright = background
-            upright.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-            out = io.BytesIO()
-            upright.save(out, "JPEG", quality=PHOTO_QUALITY, optimize=True, progressive=True)
-            return out.getvalue()
-    except Image.DecompressionBombError:
-        raise RejectedFile(_("Ảnh có kích thước điểm ảnh quá lớn, không xử lý được.")) from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise RejectedFile(_("Tệp ảnh bị hỏng hoặc không đọc được.")) from None
+        with photos.open_photo(source) as image:
+            if photos.plan_decoding(image) <= photos.PHOTO_INLINE_PIXELS:
+                out = io.BytesIO()
+                photos.write_small(image, out)
+                return out.getvalue()
+    except photos.PhotoError as error:
+        raise RejectedFile(_photo_message(error.code, error.limit)) from None
+    return _shrink_in_child(source)
+
+
+def _shrink_in_child(source: BinaryIO) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="sonmai-photo-") as folder:
+        original = getattr(source, "temporary_file_path", None)
+        if original is None:
+            original = os.path.join(folder, "original")
+            source.seek(0)
+            with open(original, "wb") as copy:
+                shutil.copyfileobj(source, copy, 1024 * 1024)
+        else:
+            original = original()
+        target = os.path.join(folder, "photo.jpg")
+        try:
+            outcome = run_in_child(
+                photos.__file__,
+                [original, target],
+                memory_mb=settings.UPLOAD_CHILD_MEMORY_MB,
+                timeout=settings.UPLOAD_CHILD_TIMEOUT,
+            )
+        except SandboxError as error:
+            raise RejectedFile(_photo_message(error.code)) from None
+        if "error" in outcome:
+            raise RejectedFile(_photo_message(outcome["error"]))
+        with open(target, "rb") as result:
+            return result.read()
+
+
+def _photo_message(code: str, limit: int = photos.PHOTO_MAX_PIXELS) -> str:
+    if code == "too_large":
+        return _(
+            "Ảnh có kích thước điểm ảnh quá lớn (tối đa %(limit)d triệu điểm ảnh), không xử lý "
+            "được."
+        ) % {"limit": limit // 1_000_000}
+    if code == "memory":
+        return _(
+            "Ảnh cần quá nhiều bộ nhớ để thu nhỏ nên đã dừng. Hãy gửi ảnh chụp dạng JPG hoặc "
+            "ảnh có độ phân giải thấp hơn."
+        )
+    if code == "timeout":
+        return _(
+            "Thu nhỏ ảnh mất quá nhiều thời gian nên đã dừng. Hãy gửi ảnh chụp dạng JPG hoặc ảnh "
+            "có độ phân giải thấp hơn."
+        )
+    return _("Tệp ảnh bị hỏng hoặc không đọc được.")

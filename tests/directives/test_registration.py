@@ -397,7 +397,8 @@ def test_an_upload_bigger_than_the_limit_is_refused_before_it_is_read(clerk_clie
         reverse("directives:document_upload"),
         {"file": SimpleUploadedFile("lon.pdf", b"%PDF-1.4 " + b"0" * 3 * 1024 * 1024)},
     )
-    assert "Tệp lớn hơn" in response.content.decode()
+    assert response.status_code == 413
+    assert "Trang này nhận tệp đến 1,0\xa0KB" in response.content.decode()
     assert not DirectiveImport.objects.exists()
 
 
