@@ -110,7 +110,7 @@ def create_backup(
         migrations = database.applied_migrations(connection)
         dump_file = Path(scratch) / "dump"
         try:
-            database.dump(dump_file, using=using)
+            database.dump(connection, dump_file)
         except database.DatabaseToolError as error:
             raise BackupError(f"Không sao lưu được cơ sở dữ liệu: {error}") from error
         descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -481,9 +481,9 @@ def restore_backup(backup: CheckedBackup, *, using: str = "default") -> RestoreR
     manifest = backup.manifest
     try:
         database.load(
+            connections[using],
             manifest["database"]["engine"],
             backup.staging / manifest["database"]["member"],
-            using=using,
         )
     except database.DatabaseToolError as error:
         raise BackupError(

@@ -15,7 +15,6 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.postgresql.client import DatabaseClient as PostgresClient
 from django.db.migrations.recorder import MigrationRecorder
@@ -53,10 +52,13 @@ def server_version(connection: BaseDatabaseWrapper) -> str:
     return f"{major}.{minor}"
 
 
-def dump(destination: Path, *, using: str = "default") -> str:
+def dump(connection: BaseDatabaseWrapper, destination: Path) -> str:
     """Write a consistent copy of the database to ``destination``; returns the engine."""
-    connection = connections[using]
     engine = engine_of(connection)
+    if connection.in_atomic_block:
+        # SQLite's backup would wait forever on its own open transaction, and pg_dump would
+        # not see what it has not committed.
+        raise DatabaseToolError("The database cannot be backed up inside a transaction.")
     if engine == SQLITE:
         _sqlite_dump(connection, destination)
     else:
@@ -75,9 +77,8 @@ def check_dump(engine: str, dump_file: Path) -> None:
         _run([_tool("pg_restore"), "--list", str(dump_file)], env=None)
 
 
-def load(engine: str, dump_file: Path, *, using: str = "default") -> None:
+def load(connection: BaseDatabaseWrapper, engine: str, dump_file: Path) -> None:
     """Replace the whole database with the dump."""
-    connection = connections[using]
     if engine_of(connection) != engine:
         raise DatabaseToolError(f"A {engine} dump cannot be loaded into {connection.vendor}.")
     if connection.in_atomic_block:
