@@ -256,6 +256,21 @@ def test_a_backup_from_newer_code_is_refused(cast):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_backup_from_older_code_is_restorable_and_says_to_migrate(cast):
+    recorder = MigrationRecorder(connection)
+    latest = max(name for app, name in recorder.applied_migrations() if app == "reports")
+    recorder.record_unapplied("reports", latest)
+    try:
+        archive = make_backup()
+    finally:
+        recorder.record_applied("reports", latest)
+    out = io.StringIO()
+    call_command("restore", str(archive), "--check", stdout=out)
+    assert f"reports.{latest}" in out.getvalue()
+    assert "chạy `python manage.py migrate`" in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
 def test_check_and_a_declined_confirmation_change_nothing(cast, monkeypatch):
     archive = make_backup()
     out = io.StringIO()

@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from sonmai.backup import crypto
-from sonmai.backup.archive import BackupError, CheckedBackup, open_backup, restore_backup
+from sonmai.backup.archive import BackupError
+from sonmai.backup.restore import CheckedBackup, open_backup, restore_backup
 from sonmai.lib.vndate import short_datetime
 
 
@@ -92,6 +93,13 @@ class Command(BaseCommand):
             + (", đã mã hóa" if backup.encrypted else "")
         )
         self.stdout.write("  Mọi tệp khớp mã băm SHA-256 ghi trong bản sao lưu.")
+        pending = backup.pending_migrations
+        if pending:
+            names = ", ".join(pending[:3]) + (" …" if len(pending) > 3 else "")
+            self.stdout.write(
+                f"  Mã nguồn có {len(pending)} migration mới hơn bản sao lưu ({names}): sau khi "
+                "phục hồi, chạy `python manage.py migrate`."
+            )
 
     def _confirmed(self) -> bool:
         name = connection.settings_dict["NAME"]
