@@ -252,7 +252,8 @@ def restore_backup(backup: CheckedBackup, *, using: str = "default") -> RestoreR
         )
     except database.DatabaseToolError as error:
         raise BackupError(
-            f"Không phục hồi được cơ sở dữ liệu (dữ liệu cũ vẫn giữ nguyên): {error}"
+            "Không phục hồi được cơ sở dữ liệu; dữ liệu cũ vẫn giữ nguyên, chưa thay đổi gì. "
+            f"Dừng web server, worker và beat trước khi phục hồi. Chi tiết: {error}"
         ) from error
     media_root = Path(settings.MEDIA_ROOT)
     signing_paths = {}
