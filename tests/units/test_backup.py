@@ -25,7 +25,6 @@ from django.db.backends.sqlite3.base import DatabaseWrapper as SqliteWrapper
 from django.db.migrations.recorder import MigrationRecorder
 
 from directives.choices import AssignmentStatus, EvidenceKind
-from reports import services as report_services
 from reports.choices import GenerationState
 from reports.models import Report
 from reports.signing import (
@@ -101,7 +100,7 @@ def restore(path: Path) -> str:
     return out.getvalue()
 
 
-def wipe_everything(portal) -> None:
+def wipe_everything(portal: SigningCredentials) -> None:
     call_command("flush", interactive=False)
     shutil.rmtree(conf.MEDIA_ROOT)
     portal.cert_path.unlink()
@@ -109,12 +108,10 @@ def wipe_everything(portal) -> None:
 
 
 def signed_report(cast) -> Report:
+    """Approved and signed: in a transactional test the on-commit job runs (eagerly) at once."""
     report = rk.approved_report(cast)
-    # In a transactional test the on-commit job has already run (eagerly); make sure it did.
-    if Report.objects.get(pk=report.pk).generation_state != GenerationState.DONE:
-        report_services.generate_report_pdf(report.pk)
     report.refresh_from_db()
-    assert report.generation_state == GenerationState.DONE
+    assert report.generation_state == GenerationState.DONE, report.generation_error
     return report
 
 
@@ -216,9 +213,10 @@ def test_a_tampered_encrypted_archive_is_refused_and_nothing_is_wiped(cast, sett
     assert_refused(archive, "bị hỏng, bị cắt cụt hoặc đã bị sửa đổi")
 
 
-def rewrite(archive: Path, change) -> None:
-    """Rewrite a plain archive member by member, ``change(name, data)`` giving new bytes."""
-    members = []
+def rewrite(archive: Path, change=lambda name, data: data, extra: str = "") -> None:
+    """Rewrite a plain archive member by member, ``change(name, data)`` giving new bytes; a
+    member named ``extra`` is slipped in first."""
+    members = [(tarfile.TarInfo(extra), b"planted")] if extra else []
     with tarfile.open(archive, "r:gz") as tar:
         for member in tar:
             members.append((member, change(member.name, tar.extractfile(member).read())))
@@ -234,6 +232,15 @@ def test_a_changed_file_in_a_plain_archive_is_refused_and_nothing_is_wiped(cast)
     evidence = f"media/{cast.evidence_a.file.name}"
     rewrite(archive, lambda name, data: data + b"!" if name == evidence else data)
     assert_refused(archive, f"sai mã băm: {evidence}")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("name", ["media/../../planted.txt", "/var/planted.txt", "notes.txt"])
+def test_a_member_outside_the_archive_layout_is_refused(cast, tmp_path, name):
+    archive = make_backup()
+    rewrite(archive, extra=name)
+    assert_refused(archive, "mục lạ")
+    assert not list(tmp_path.rglob("planted.txt"))
 
 
 @pytest.mark.django_db(transaction=True)
