@@ -37,6 +37,7 @@ from sonmai.backup.schedule import archives_to_keep, list_archives, prune, run_s
 from sonmai.celery import app as celery_app
 from tests import factories as f
 from tests.reports import reportkit as rk
+from tests.units.test_settings import PRODUCTION, run_django
 from units import tasks as unit_tasks
 from units.models import Organisation
 
@@ -357,6 +358,23 @@ def test_the_daily_job_backs_up_once_a_day_and_prunes(settings, cast):
     # 11 March (Wednesday) and 10 March: the last two days; the newest of this week is one
     # of them, so weekly adds nothing more.
     assert names == ["sonmai-20260311-023000.tar.gz", "sonmai-20260310-023000.tar.gz"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"BACKUP_PASSPHRASE": "too short"}, "at least 12 characters"),
+        ({"BACKUP_PASSPHRASE": PASSPHRASE, "BACKUP_PASSPHRASE_FILE": "/etc/hostname"}, "not both"),
+        ({"BACKUP_PASSPHRASE_FILE": "/nonexistent/passphrase"}, "cannot be read"),
+        ({"MEDIA_ROOT": "/srv/sonmai", "BACKUP_DIR": "/srv/sonmai/backups"}, "inside MEDIA_ROOT"),
+        ({"BACKUP_SCHEDULE": "25:00"}, "BACKUP_SCHEDULE='25:00' is not a time of day"),
+        ({"BACKUP_KEEP_DAILY": "0"}, "BACKUP_KEEP_DAILY must be at least 1"),
+    ],
+)
+def test_bad_backup_settings_stop_the_start(change, message):
+    result = run_django(["check"], PRODUCTION | change)
+    assert result.returncode != 0
+    assert message in result.stderr
 
 
 def test_beat_runs_the_daily_backup_at_night():
