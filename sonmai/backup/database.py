@@ -3,12 +3,14 @@
 SQLite goes through its online backup API, which copies a consistent snapshot while the portal
 keeps writing, and restores the same way into the live connection (so the in-memory database
 of the tests and a real file behave alike). PostgreSQL goes through ``pg_dump --format=custom``
-and, on restore, ``pg_restore`` piped into one ``psql`` transaction that first drops every
-table: a restore that fails half-way leaves the database as it was.
+and, on restore, ``pg_restore`` writes the dump out as an SQL script that ``psql`` runs in one
+transaction after dropping every table: a restore that fails half-way leaves the database as
+it was.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -69,7 +71,7 @@ def dump(connection: BaseDatabaseWrapper, destination: Path) -> str:
 def check_dump(engine: str, dump_file: Path) -> None:
     """Make sure this machine's tools can read the dump before anything is wiped."""
     if engine == SQLITE:
-        with _sqlite_open(dump_file) as source:
+        with contextlib.closing(_sqlite_open(dump_file)) as source:
             row = source.execute("PRAGMA integrity_check").fetchone()
         if row is None or row[0] != "ok":
             raise DatabaseToolError(f"The SQLite copy fails its integrity check: {row}.")
