@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export DEBUG ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev browser ocr run test lint check messages bench clean
+.PHONY: help install install-dev browser ocr run test lint check messages bench backup clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -64,6 +64,9 @@ test: install-dev browser ocr lint check ## Install what the tests need and run 
 
 bench: install-dev ## Run the benchmarks (bench/bench_*.py); figures go to bench/results.json
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+backup: install ## Back up the database, uploaded files and signing key to var/backups/ (README "Backup and restore")
+	$(BIN)/python manage.py backup
 
 messages: install-dev ## Refresh the translation catalogues and compile them
 	$(BIN)/python manage.py makemessages -l en --ignore '.venv/*' --ignore 'var/*'

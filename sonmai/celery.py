@@ -42,6 +42,19 @@ app.conf.beat_schedule = {
 }
 
 
+# The daily backup at a quiet hour, commune time (CELERY_TIMEZONE), then the retention policy;
+# BACKUP_SCHEDULE=off leaves backups to the operator. A pass that waited half a day in the
+# queue is dropped: the next night's does the same work.
+_backup_at = Env().str("BACKUP_SCHEDULE", "02:30")
+if _backup_at.lower() != "off":
+    _backup_time = Env().time("BACKUP_SCHEDULE", "02:30")
+    app.conf.beat_schedule["backup-daily"] = {
+        "task": "units.tasks.run_scheduled_backup",
+        "schedule": crontab(hour=_backup_time.hour, minute=_backup_time.minute),
+        "options": {"expires": 12 * 3600},
+    }
+
+
 @app.on_after_configure.connect
 def _prepare_filesystem_broker(sender: Celery, **kwargs: object) -> None:
     """Create the folders of the embedded file broker before anything connects to it."""

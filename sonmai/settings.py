@@ -388,6 +388,28 @@ REPORT_VERIFY_MAX_BYTES = env.int("REPORT_VERIFY_MAX_BYTES", 20 * 1024 * 1024, m
 EDXML_RECEIVER_ORGAN_ID = env.str("EDXML_RECEIVER_ORGAN_ID", "")
 EDXML_RECEIVER_NAME = env.str("EDXML_RECEIVER_NAME", "Ủy ban nhân dân tỉnh Quảng Ngãi")
 
+# --- Backups (sonmai/backup/, README "Backup and restore") -----------------------------------
+# One archive per backup: database, MEDIA_ROOT and the signing certificate and key. The daily
+# job (beat, at BACKUP_SCHEDULE, see sonmai/celery.py) keeps the newest archive of each of the
+# last KEEP_DAILY days and KEEP_WEEKLY weeks.
+BACKUP_DIR = Path(env.str("BACKUP_DIR", str(VAR_DIR / "backups")))
+if BACKUP_DIR.resolve().is_relative_to(MEDIA_ROOT.resolve()):
+    raise ImproperlyConfigured("BACKUP_DIR must not be inside MEDIA_ROOT.")
+BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", 7, minimum=1)
+BACKUP_KEEP_WEEKLY = env.int("BACKUP_KEEP_WEEKLY", 8, minimum=0)
+# Archives are encrypted (AES-256-GCM, key from the passphrase by scrypt) when a passphrase is
+# given, in the variable or, kept out of the environment, in a file.
+if env.is_set("BACKUP_PASSPHRASE") and env.is_set("BACKUP_PASSPHRASE_FILE"):
+    raise ImproperlyConfigured("Set BACKUP_PASSPHRASE or BACKUP_PASSPHRASE_FILE, not both.")
+_backup_passphrase_file = _readable_file("BACKUP_PASSPHRASE_FILE")
+BACKUP_PASSPHRASE = (
+    _backup_passphrase_file.read_text(encoding="utf-8").strip()
+    if _backup_passphrase_file
+    else env.str("BACKUP_PASSPHRASE", "")
+)
+if BACKUP_PASSPHRASE and len(BACKUP_PASSPHRASE) < 12:
+    raise ImproperlyConfigured("The backup passphrase must be at least 12 characters.")
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DEBUG", "1")
 
@@ -22,3 +23,4 @@ STATIC_ROOT = tempfile.mkdtemp(prefix="sonmai-test-static-")
 # No role must use two-factor unless a test says so (tests/units/test_two_factor.py), whatever
 # the environment: the cast signs in with force_login and a password alone.
 TWO_FACTOR_ROLES = []
+BACKUP_DIR = Path(tempfile.mkdtemp(prefix="sonmai-test-backups-"))
