@@ -33,19 +33,13 @@ from tests import factories as f
 from tests.access_matrix import CASES
 from tests.browser.conftest import PHONE, screenshot, sign_in
 from tests.reports import reportkit as rk
+from tests.test_security_headers import POLICY
 from units.choices import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "matkhau-thu"  # the cast's password (tests/factories.py)
 DESKTOP = {"width": 1366, "height": 900}
-POLICY = {
-    "default-src": "'self'",
-    "object-src": "'none'",
-    "base-uri": "'none'",
-    "frame-ancestors": "'none'",
-    "form-action": "'self'",
-}
 
 LISTENER = """
 document.addEventListener("securitypolicyviolation", (event) => {
