@@ -14,12 +14,24 @@ app = Celery("sonmai")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+
+@app.on_after_configure.connect
+def _prepare_filesystem_broker(sender: Celery, **kwargs: object) -> None:
+    """Create the folders of the embedded file broker before anything connects to it."""
+    options = sender.conf.broker_transport_options or {}
+    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        if options.get(key):
+            Path(options[key]).mkdir(parents=True, exist_ok=True)
+
+
 # Each entry wraps one idempotent job function; run exactly one beat process. The database, not
 # the broker, records what is due, so a pass that is lost (broker down, beat restarted) or run
 # twice (two beats) changes nothing: the next pass does the same work once. ``expires`` drops a
 # pass that waited in the queue longer than its interval instead of running a backlog of them.
 _pass_seconds = Env().int("NOTIFICATIONS_PASS_SECONDS", 60, minimum=1)
-app.conf.beat_schedule = {
+# Built whole and set once: reading app.conf here would configure the app at import, before
+# anything else could hook its configuration.
+beat_schedule = {
     "notifications-pass": {
         "task": "notifications.tasks.run_notification_pass",
         # On the minute when it runs every minute: working hours start on a whole minute, so
@@ -48,17 +60,9 @@ app.conf.beat_schedule = {
 _backup_at = Env().str("BACKUP_SCHEDULE", "02:30")
 if _backup_at.lower() != "off":
     _backup_time = Env().time("BACKUP_SCHEDULE", "02:30")
-    app.conf.beat_schedule["backup-daily"] = {
+    beat_schedule["backup-daily"] = {
         "task": "units.tasks.run_scheduled_backup",
         "schedule": crontab(hour=_backup_time.hour, minute=_backup_time.minute),
         "options": {"expires": 12 * 3600},
     }
-
-
-@app.on_after_configure.connect
-def _prepare_filesystem_broker(sender: Celery, **kwargs: object) -> None:
-    """Create the folders of the embedded file broker before anything connects to it."""
-    options = sender.conf.broker_transport_options or {}
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
-        if options.get(key):
-            Path(options[key]).mkdir(parents=True, exist_ok=True)
+app.conf.beat_schedule = beat_schedule

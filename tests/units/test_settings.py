@@ -118,3 +118,22 @@ def test_a_refused_request_is_logged_in_one_line_without_a_traceback(cast, clien
     (record,) = [r for r in caplog.records if r.name == "django.request"]
     assert record.getMessage() == "Forbidden (Permission denied): /van-ban/moi/"
     assert record.exc_info is None and "Traceback" not in caplog.text
+
+
+def test_the_embedded_broker_makes_its_folders_on_a_fresh_machine(tmp_path):
+    """``make run`` starts the worker on a checkout with no var/ yet: the file broker's folders
+    must exist before the worker reads its queue."""
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
+    code = "from sonmai.celery import app; print(app.conf.broker_url)"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env | {"DEBUG": "1", "VAR_DIR": str(tmp_path / "var")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("filesystem://")
+    for folder in ("queue", "processed"):
+        assert (tmp_path / "var" / "broker" / folder).is_dir()
