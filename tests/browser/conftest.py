@@ -1,6 +1,7 @@
 """Playwright driving Debian's Chromium (never a downloaded browser) at phone size."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,18 @@ def sign_in(page, username: str, password: str) -> None:
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def open_menu(page, *, user_menu: bool = False) -> None:
+    """Open the phone's collapsed menu (and the user menu), waiting for Bootstrap's animations.
+
+    A click that lands while the collapse is still animating is lost on a busy machine, so each
+    step waits until the element reports itself open.
+    """
+    from playwright.sync_api import expect
+
+    page.click(".navbar-toggler")
+    expect(page.locator("#main-nav")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
+    if user_menu:
+        page.click("#main-nav a.dropdown-toggle")
+        expect(page.locator("#main-nav .dropdown-menu")).to_be_visible()

@@ -15,7 +15,7 @@ from directives.demo import DEMO_PASSWORD, load_demo_commune
 from reports.choices import ReportState
 from reports.models import Report
 from reports.signing import create_self_signed_certificate, verify_report_pdf
-from tests.browser.conftest import PHONE, screenshot, sign_in
+from tests.browser.conftest import PHONE, open_menu, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -104,7 +104,7 @@ def test_a_report_is_drafted_approved_signed_and_sent(demo, commune_certificate,
 
     # 2. The chairman finds it through the menu, mistypes his password, then approves it.
     chairman = new_phone("chutich")
-    chairman.click(".navbar-toggler")
+    open_menu(chairman)
     chairman.locator("#main-nav").get_by_role("link", name=re.compile(r"^Báo cáo")).click()
     chairman.wait_for_url("**/bao-cao/")
     chairman.locator(f"a.list-group-item[href='/bao-cao/{report.pk}/']").click()

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from directives.demo import DEMO_PASSWORD, load_demo_commune
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import open_menu, screenshot, sign_in
 from units.models import User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,8 +32,7 @@ def test_guessing_the_chairmans_password_ends_on_the_lockout_page(phone, setting
 def test_a_hamlet_head_changes_their_password_from_the_menu(phone):
     load_demo_commune(today=datetime.date(2026, 11, 28), password=DEMO_PASSWORD)
     sign_in(phone, "truongthon1", DEMO_PASSWORD)
-    phone.click("button.navbar-toggler")
-    phone.click("a.dropdown-toggle")
+    open_menu(phone, user_menu=True)
     phone.click("text=Đổi mật khẩu")
     assert phone.url.endswith("/tai-khoan/doi-mat-khau/")
 

@@ -19,7 +19,7 @@ from directives.periods import period_containing
 from reports import services
 from reports.choices import ReportState
 from reports.models import Report
-from tests.browser.conftest import PHONE, screenshot, sign_in
+from tests.browser.conftest import PHONE, open_menu, screenshot, sign_in
 from units.models import User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -175,8 +175,7 @@ def test_the_chairman_enrols_signs_in_with_a_code_and_approves_with_one(
     assert report.state == ReportState.APPROVED and report.approved_by.username == "chutich"
 
     # 5. "Bảo mật tài khoản" in the user menu: on, nine codes left, no way to turn it off.
-    other.click(".navbar-toggler")
-    other.get_by_role("button", name="Nguyễn Anh Tuấn").click()
+    open_menu(other, user_menu=True)
     other.get_by_role("link", name="Bảo mật tài khoản").click()
     other.wait_for_url("**/bao-mat/")
     expect(other.locator("main")).to_contain_text("Đang bật")
