@@ -90,9 +90,7 @@ def test_save_and_submit_in_one_click(cast, client_for):
     assert report.state == ReportState.SUBMITTED and report.leadership == "A"
 
 
-def test_submitting_before_the_period_ends_asks_first_and_says_where_figures_stop(
-    cast, client_for
-):
+def test_submitting_before_the_period_ends_asks_first_and_says_where_figures_stop(cast, client_for):
     report = rk.draft_report(cast)  # the current period: its window ends after today
     client = client_for(cast.officer)
     url = reverse("reports:report_submit", args=[report.pk])
