@@ -70,7 +70,8 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     report = access.get_report_for(request.user, pk, capability=C.DRAFT_REPORTS)
     today = timezone.localdate()
     if report.is_editable and today < report.data_to:
-        form = SubmitConfirmForm(request.POST if "confirm_early" in request.POST else None)
+        # Bound only when sent from the question itself (its form carries "confirming").
+        form = SubmitConfirmForm(request.POST if "confirming" in request.POST else None)
         if not form.is_valid():
             return render(
                 request,

@@ -102,7 +102,11 @@ def test_submitting_before_the_period_ends_asks_first_and_says_where_figures_sto
     assert f"Số liệu sẽ tính đến ngày hôm nay ({today})" in content
     report.refresh_from_db()
     assert report.state == ReportState.DRAFT
-    assert client.post(url, {"confirm_early": "on"}).status_code == 302
+    unticked = client.post(url, {"confirming": "1"})
+    assert "Đánh dấu ô xác nhận để trình trước khi kỳ kết thúc." in unticked.content.decode()
+    report.refresh_from_db()
+    assert report.state == ReportState.DRAFT
+    assert client.post(url, {"confirming": "1", "confirm_early": "on"}).status_code == 302
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED
 
