@@ -357,3 +357,32 @@ def test_impossible_ad_hoc_dates_are_refused_and_nothing_is_saved(cast, client_f
     )
     assert "Ngày phải trong khoảng năm 2000 đến 2100." in response.content.decode()
     assert not AdHocRequest.objects.exists() and not Report.objects.exists()
+
+
+def test_an_ad_hoc_request_answered_for_one_directive_is_offered_for_the_other(cast, client_for):
+    other = f.DirectiveFactory(organisation=cast.commune, issuing_body=cast.commune, number="78")
+    client = client_for(cast.officer)
+    client.post(
+        reverse("reports:adhoc_create"),
+        {
+            "directive": cast.directive.pk,
+            "reference": "Công văn số 5/SNV",
+            "requested_by": "Sở Nội vụ",
+            "received_on": "2026-11-20",
+            "due_date": "2026-11-30",
+            "data_from": "2026-07-01",
+            "data_to": "2026-11-15",
+            "questions": "Một nội dung",
+        },
+    )
+    ad_hoc = AdHocRequest.objects.get()
+    assert Report.objects.get().directive == cast.directive
+    page = client.get(reverse("reports:report_list")).content.decode()
+    assert f"Lập báo cáo về {other.short_label}" in page
+    assert f"Lập báo cáo về {cast.directive.short_label}" not in page
+    response = client.post(
+        reverse("reports:report_create"), {"directive": other.pk, "period": f"adhoc:{ad_hoc.pk}"}
+    )
+    report = Report.objects.get(directive=other)
+    assert report.ad_hoc_request == ad_hoc
+    assert response.url == reverse("reports:report_edit", args=[report.pk])
