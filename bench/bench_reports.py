@@ -88,8 +88,8 @@ def run(*, include_large: bool = True) -> dict[str, float | str]:
     from pathlib import Path
 
     from reports.demo import large_snapshot
-    from reports.docx_export import render_report_docx
-    from reports.rendering import render_report_pdf
+    from reports.renderers.docx_export import render_report_docx
+    from reports.renderers.pdf import render_report_pdf
     from reports.signing import create_self_signed_certificate, sign_report_pdf
 
     results: dict[str, float | str] = {}

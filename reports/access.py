@@ -1,4 +1,5 @@
-"""Who may use the report pages.
+"""Who may use the report pages. Every report view asks these functions and decides nothing
+itself.
 
 Verifying a PDF reveals nothing that is not in the file itself (who signed it, whether it was
 changed), so every signed-in member of an organisation may do it: a hamlet head who receives a
@@ -12,11 +13,38 @@ does not exist for the person asking (404).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from directives.models import Directive
+from reports.choices import EDITABLE_STATES, ReportState
 from reports.models import AdHocRequest, Report
 from units.access import Capability, has_capability, require, sees_whole_organisation
+
+
+@dataclass(frozen=True)
+class ReportRights:
+    """What one person may do on the report pages (the buttons they are shown)."""
+
+    draft: bool
+    approve: bool
+    dispatch: bool
+
+    @property
+    def retry(self) -> bool:
+        """Making the PDF again after a failure: whoever drafts or sends reports."""
+        return self.draft or self.dispatch
+
+
+def rights_of(user: object) -> ReportRights:
+    return ReportRights(
+        draft=has_capability(user, Capability.DRAFT_REPORTS),
+        approve=has_capability(user, Capability.APPROVE_REPORTS),
+        dispatch=has_capability(user, Capability.RECORD_DISPATCH),
+    )
 
 
 def require_verifier(user: object) -> None:
@@ -29,6 +57,43 @@ def require_reader(user: object) -> None:
     """403 unless ``user`` may read the organisation's reports."""
     if not sees_whole_organisation(user):
         raise PermissionDenied
+
+
+def require_drafter(user: object) -> None:
+    """403 unless ``user`` may read reports and open, edit and schedule drafts."""
+    require_reader(user)
+    require(user, Capability.DRAFT_REPORTS)
+
+
+def visible_reports(user: object) -> QuerySet[Report]:
+    """The reports of ``user``'s organisation, for a person who may read them (else 403)."""
+    require_reader(user)
+    return Report.objects.filter(organisation_id=user.organisation_id)
+
+
+def reportable_directives(user: object) -> QuerySet[Directive]:
+    """The commune's own directives, the ones it reports on to the province, newest first."""
+    require_reader(user)
+    return (
+        Directive.objects.filter(
+            organisation_id=user.organisation_id, issuing_body_id=user.organisation_id
+        )
+        .select_related("issuing_body")
+        .order_by("-issued_on", "-pk")
+    )
+
+
+def get_reportable_directive(user: object, key: object) -> Directive | None:
+    """The directive ``key`` (a pk as text, from a form or the query string) if it is one of
+    ``reportable_directives``; ``None`` when no such choice was made or it is not one of them."""
+    if isinstance(key, str) and key.isascii() and key.isdigit():
+        return reportable_directives(user).filter(pk=int(key)).first()
+    return None
+
+
+def visible_ad_hoc_requests(user: object) -> QuerySet[AdHocRequest]:
+    require_reader(user)
+    return AdHocRequest.objects.filter(organisation_id=user.organisation_id)
 
 
 def get_report_for(user: object, pk: int, *, capability: Capability | None = None) -> Report:
@@ -50,6 +115,14 @@ def get_report_for(user: object, pk: int, *, capability: Capability | None = Non
     return report
 
 
+def get_report_to_retry(user: object, pk: int) -> Report:
+    """The report whose PDF ``user`` asks to make again: 403 unless they draft or send."""
+    report = get_report_for(user, pk)
+    if not rights_of(user).retry:
+        raise PermissionDenied
+    return report
+
+
 def get_ad_hoc_request_for(user: object, pk: int) -> AdHocRequest:
     request = AdHocRequest.objects.filter(
         organisation_id=getattr(user, "organisation_id", None), pk=pk
@@ -67,19 +140,16 @@ def can(user: object, capability: Capability) -> bool:
 def reports_waiting_for(user: object) -> list[Report]:
     """The reports waiting for ``user``'s step: approval for leaders, drafts and returned ones
     for the monitoring office, sending for the clerk (shown on the home page)."""
-    from django.db.models import Q
-
-    from reports.choices import EDITABLE_STATES, ReportState
-
-    wanted = Q(pk__in=[])
-    if has_capability(user, Capability.APPROVE_REPORTS):
-        wanted |= Q(state=ReportState.SUBMITTED)
-    if has_capability(user, Capability.DRAFT_REPORTS):
-        wanted |= Q(state__in=EDITABLE_STATES)
-    if has_capability(user, Capability.RECORD_DISPATCH):
-        wanted |= Q(state=ReportState.APPROVED, dispatched_at__isnull=True)
     if not sees_whole_organisation(user):
         return []
+    rights = rights_of(user)
+    wanted = Q(pk__in=[])
+    if rights.approve:
+        wanted |= Q(state=ReportState.SUBMITTED)
+    if rights.draft:
+        wanted |= Q(state__in=EDITABLE_STATES)
+    if rights.dispatch:
+        wanted |= Q(state=ReportState.APPROVED, dispatched_at__isnull=True)
     return list(
         Report.objects.filter(wanted, organisation_id=user.organisation_id)
         .select_related("directive")

@@ -39,7 +39,7 @@ BUCKET_CODES = {
 }
 
 #: Light tints of the bucket colours for table cells: the code stays legible on top of them.
-#: The PDF's stylesheet (templates/reports/pdf/report.css) repeats them; keep both in step.
+#: The document's stylesheet (static/css/report-document.css) repeats them; keep both in step.
 BUCKET_TINTS = {
     Bucket.DONE_ON_TIME: "#d1e7dd",
     Bucket.DONE_LATE: "#ffe5d0",

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -16,6 +19,9 @@ from reports.models import AdHocRequest, ReportSchedule
 from units import twofactor
 from units.forms import OneTimeCodeField, check_code
 from units.signin import check_password_again
+
+if TYPE_CHECKING:
+    from reports.services import DuePeriod
 
 #: A PDF starts with "%PDF-" within its first 1024 bytes (ISO 32000-1, 7.5.2).
 PDF_MAGIC = b"%PDF-"
@@ -71,38 +77,69 @@ def _text(
 
 
 class ReportCreateForm(forms.Form):
-    """Open a draft: which directive, and which period (or which ad hoc request)."""
+    """Open a draft: which directive, and which of *its* periods (or which ad hoc request).
+
+    Every directive has its own periods, so the period is checked against the chosen
+    directive's: a period already reported for one directive stays open for the others."""
 
     directive = forms.ModelChoiceField(
         label=_("Văn bản được báo cáo"),
         queryset=Directive.objects.none(),
         empty_label=None,
-        error_messages={"invalid_choice": _("Chọn một văn bản trong danh sách.")},
-    )
-    period = forms.ChoiceField(
-        label=_("Kỳ báo cáo"),
         error_messages={
-            "invalid_choice": _("Chọn một kỳ báo cáo trong danh sách."),
-            "required": _("Chọn kỳ báo cáo."),
+            "invalid_choice": _("Chọn một văn bản trong danh sách."),
+            "required": _("Chọn văn bản được báo cáo."),
         },
+    )
+    period = forms.CharField(
+        label=_("Kỳ báo cáo"),
+        error_messages={"required": _("Chọn kỳ báo cáo.")},
     )
 
     def __init__(
-        self, *args: object, organisation: object, periods: list, requests: list, **kwargs: object
+        self,
+        *args: object,
+        directives: QuerySet[Directive],
+        open_periods: Callable[[Directive], list[DuePeriod]],
+        ad_hoc_requests: QuerySet[AdHocRequest],
+        **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["directive"].queryset = Directive.objects.filter(
-            organisation=organisation, issuing_body=organisation
-        ).order_by("-issued_on", "-pk")
-        choices = [
-            (f"{p.schedule.kind}:{p.key}", f"{p.schedule.get_kind_display()} – {p.label}")
-            for p in periods
-        ]
-        choices += [
-            (f"adhoc:{r.pk}", _("Đột xuất – %(reference)s") % {"reference": r.reference})
-            for r in requests
-        ]
-        self.fields["period"].choices = choices
+        self.fields["directive"].queryset = directives
+        self.open_periods = open_periods
+        self.ad_hoc_requests = ad_hoc_requests
+
+    def clean(self) -> dict:
+        data = super().clean()
+        directive, choice = data.get("directive"), data.get("period")
+        if directive is None or not choice:
+            return data
+        kind, _sep, key = choice.partition(":")
+        data["kind"], data["period_key"], data["ad_hoc_request"] = kind, key, None
+        if kind == "adhoc":
+            if key.isascii() and key.isdigit():
+                data["ad_hoc_request"] = self.ad_hoc_requests.filter(pk=int(key)).first()
+            if data["ad_hoc_request"] is None:
+                self.add_error("period", _("Chọn một yêu cầu báo cáo đột xuất trong danh sách."))
+        elif choice not in {p.choice for p in self.open_periods(directive)}:
+            self.add_error(
+                "period",
+                _("Kỳ này không còn để lập cho văn bản đã chọn (đã có báo cáo hoặc đã quá xa)."),
+            )
+        return data
+
+
+class SubmitConfirmForm(forms.Form):
+    """Submitting before the period's window ends stops the figures at that day: the person
+    says they mean it."""
+
+    confirm_early = forms.BooleanField(
+        label=_("Tôi hiểu số liệu sẽ chỉ tính đến ngày hôm nay và vẫn muốn trình."),
+        error_messages={"required": _("Đánh dấu ô xác nhận để trình trước khi kỳ kết thúc.")},
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
         self.helper = crispy_helper()
 
 
@@ -259,6 +296,14 @@ class DispatchForm(forms.Form):
 
 
 class AdHocRequestForm(forms.ModelForm):
+    directive = forms.ModelChoiceField(
+        label=_("Văn bản được báo cáo"),
+        queryset=Directive.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": _("Chọn một văn bản trong danh sách.")},
+    )
+    field_order = ["directive"]
+
     class Meta:
         model = AdHocRequest
         fields = [
@@ -283,8 +328,10 @@ class AdHocRequestForm(forms.ModelForm):
             "questions": NfcCharField,
         }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, directives: QuerySet[Directive], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["directive"].queryset = directives
+        self.fields["directive"].initial = directives.first()
         for name in ("received_on", "due_date", "data_from", "data_to"):
             self.fields[name].input_formats = DATE_INPUT_FORMATS
             self.fields[name].error_messages.update(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -63,6 +64,12 @@ class DuePeriod:
     data_to: datetime.date
     due_date: datetime.date
     report: Report | None = None
+    directive: Directive | None = None
+
+    @property
+    def choice(self) -> str:
+        """How the report picker names this period: ``<kind>:<period key>``."""
+        return f"{self.schedule.kind}:{self.key}"
 
 
 def schedules_of(organisation: object) -> list[ReportSchedule]:
@@ -80,33 +87,42 @@ def schedules_of(organisation: object) -> list[ReportSchedule]:
 
 
 def due_periods(
-    organisation: object, directive: Directive | None, today: datetime.date, *, back: int = 2
+    organisation: object,
+    directives: Iterable[Directive],
+    today: datetime.date,
+    *,
+    back: int = 2,
 ) -> list[DuePeriod]:
-    """For each active schedule, the current period and the ``back`` before it, most urgent
-    first, each with the directive's report for it when one exists."""
+    """The periodic reports owed on each of ``directives``: for every active schedule, the
+    current period and the ``back`` before it (none that ended before the directive was
+    issued), each with that directive's report for it when one exists. Most urgent first: not
+    yet approved before approved, then by due date.
+
+    Each directive has its own periods: approving December for one directive leaves December
+    due for every other one."""
     from directives.periods import period_containing
 
-    periods = []
+    directives = list(directives)
+    windows = []
     for schedule in schedules_of(organisation):
         if not schedule.is_active:
             continue
         current = period_containing(today, schedule.kind, start_day=schedule.window_start_day)
         for _step in range(back + 1):
-            periods.append((schedule, current))
+            windows.append((schedule, current))
             current = period_containing(
                 current.start - datetime.timedelta(days=1),
                 schedule.kind,
                 start_day=schedule.window_start_day,
             )
     reports = {}
-    if directive is not None:
-        # The latest live version of each period's report stands for the period.
-        for report in (
-            Report.objects.filter(directive=directive, ad_hoc_request__isnull=True)
-            .exclude(state=ReportState.DISCARDED)
-            .order_by("version", "pk")
-        ):
-            reports[(report.kind, report.period_key)] = report
+    # The latest live version of each period's report stands for the period.
+    for report in (
+        Report.objects.filter(directive__in=directives, ad_hoc_request__isnull=True)
+        .exclude(state=ReportState.DISCARDED)
+        .order_by("version", "pk")
+    ):
+        reports[(report.directive_id, report.kind, report.period_key)] = report
     result = [
         DuePeriod(
             schedule=schedule,
@@ -115,9 +131,12 @@ def due_periods(
             data_from=period.start,
             data_to=period.end,
             due_date=schedule.due_date(period),
-            report=reports.get((schedule.kind, period.key)),
+            report=reports.get((directive.pk, schedule.kind, period.key)),
+            directive=directive,
         )
-        for schedule, period in periods
+        for directive in directives
+        for schedule, period in windows
+        if directive.issued_on is None or period.end >= directive.issued_on
     ]
     result.sort(key=lambda p: (p.report is not None and p.report.is_approved, p.due_date))
     return result
@@ -367,7 +386,7 @@ def _claim_generation(report_id: int, now: datetime.datetime) -> bool:
 
 def render_approved(report: Report) -> tuple[bytes, bytes, int]:
     """(unsigned PDF, signed PDF, page count) of an approved report, from its frozen content."""
-    from reports.rendering import render_report_pdf
+    from reports.renderers.pdf import render_report_pdf
     from reports.signing import commune_credentials, sign_report_pdf
 
     snapshot = ReportSnapshot.from_dict(report.snapshot)

@@ -47,7 +47,7 @@ from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
 from weasyprint.text.fonts import FontConfiguration
 
-from reports.rendering import FONT_DIR, LocalFetcher, SignatureBox, font_face_css
+from reports.renderers.pdf import FONT_DIR, LocalFetcher, SignatureBox, font_face_css
 from reports.snapshot import VIETNAM, ReportSnapshot
 
 logger = logging.getLogger(__name__)

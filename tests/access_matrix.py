@@ -233,6 +233,8 @@ CASES: list[Case] = [
         ),
         statuses(403, officer=302, outsider=404),
         method="post",
+        # The draft's period has not ended: submitting it is confirmed.
+        data=lambda c: {"confirming": "1", "confirm_early": "on"},
     ),
     Case(
         "reports:report_review",

@@ -80,13 +80,12 @@ def test_a_report_is_drafted_approved_signed_and_sent(demo, commune_certificate,
     sign_in(phone, "vhxh", DEMO_PASSWORD)
     phone.goto("/bao-cao/")
     expect(phone.locator("h1")).to_have_text("Báo cáo gửi UBND tỉnh")
-    create = phone.locator("form:has(button:has-text('Lập dự thảo từ dữ liệu'))")
-    period = create.get_by_label("Kỳ báo cáo")
-    first_period = period.locator("option").first
-    first_label = first_period.inner_text().strip()
-    period.select_option(first_period.get_attribute("value"))
+    # The most urgent period still to report on comes first (its window has ended).
+    create = phone.locator("[data-period]:has(button)").first
+    first_label = create.locator(".fw-semibold").inner_text().strip()
+    assert_fits_phone(phone)
     screenshot(phone, "report-list")
-    create.get_by_role("button", name="Lập dự thảo từ dữ liệu").click()
+    create.get_by_role("button", name=re.compile("^Lập dự thảo")).click()
     phone.wait_for_url(re.compile(r"/bao-cao/\d+/sua/$"))
     expect(phone.locator("h1")).to_contain_text("Sửa dự thảo báo cáo")
     report = Report.objects.get()
@@ -97,7 +96,7 @@ def test_a_report_is_drafted_approved_signed_and_sent(demo, commune_certificate,
     phone.get_by_role("button", name="Lưu và trình lãnh đạo").click()
     phone.wait_for_url(f"**/bao-cao/{report.pk}/")
     expect(phone.locator("h1 + p .badge")).to_have_text("Chờ lãnh đạo phê duyệt")
-    expect(phone.locator("article.report-preview")).to_contain_text(RESULTS_NOTE)
+    expect(phone.locator("article.report-document")).to_contain_text(RESULTS_NOTE)
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED
     assert report.results_note == RESULTS_NOTE
@@ -111,7 +110,7 @@ def test_a_report_is_drafted_approved_signed_and_sent(demo, commune_certificate,
     chairman.wait_for_url(f"**/bao-cao/{report.pk}/")
     chairman.get_by_role("link", name="Xem và phê duyệt").click()
     chairman.wait_for_url(f"**/bao-cao/{report.pk}/phe-duyet/")
-    expect(chairman.locator("article.report-preview")).to_contain_text(RESULTS_NOTE)
+    expect(chairman.locator("article.report-document")).to_contain_text(RESULTS_NOTE)
     screenshot(chairman, "report-review")
     approve = chairman.get_by_role("button", name="Phê duyệt, cấp số và ký số")
     chairman.fill("#id_password", "khong-dung-" + DEMO_PASSWORD)

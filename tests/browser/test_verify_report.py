@@ -5,7 +5,7 @@ from django.test import override_settings
 
 from directives.demo import DEMO_PASSWORD, load_demo_commune
 from reports.demo import DEMO_PERIOD
-from reports.rendering import render_report_pdf
+from reports.renderers.pdf import render_report_pdf
 from reports.signing import create_self_signed_certificate, sign_report_pdf
 from tests.browser.conftest import screenshot, sign_in
 from tests.reports.conftest import small_snapshot

@@ -15,7 +15,7 @@ from docx import Document
 from docx.shared import Pt
 
 from directives.seed import load_son_mai_dispatch
-from reports.rendering import font_face_css
+from reports.renderers.pdf import font_face_css
 
 SEED = load_son_mai_dispatch()
 

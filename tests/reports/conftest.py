@@ -16,7 +16,7 @@ from django.test import override_settings
 from directives.demo import load_demo_commune
 from reports.assemble import compose_body
 from reports.demo import CHAIRMAN_LINES, DEMO_PERIOD, demo_snapshot, large_snapshot
-from reports.rendering import render_report_pdf
+from reports.renderers.pdf import render_report_pdf
 from reports.signing import create_self_signed_certificate, sign_report_pdf
 from reports.snapshot import (
     VIETNAM,

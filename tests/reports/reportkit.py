@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -15,6 +17,12 @@ from reports.models import Report
 def current_key() -> str:
     """The monthly period whose data window holds today (so the cast's assignments count)."""
     return period_containing(timezone.localdate(), Cadence.MONTHLY).key
+
+
+def previous_key() -> str:
+    """The monthly period before the current one: its window has ended."""
+    current = period_containing(timezone.localdate(), Cadence.MONTHLY)
+    return period_containing(current.start - datetime.timedelta(days=1), Cadence.MONTHLY).key
 
 
 def draft_report(cast, **kwargs) -> Report:

@@ -8,7 +8,7 @@ from django.test import override_settings
 from docx import Document
 from lxml import etree
 
-from reports.edxml import read_attachments
+from reports.renderers.edxml import read_attachments
 from reports.signing import VerificationStatus, verify_report_pdf
 from units.models import Organisation
 

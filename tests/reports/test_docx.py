@@ -7,7 +7,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENTATION
 from docx.oxml.ns import qn
 
-from reports.docx_export import render_report_docx, text_width
+from reports.renderers.docx_export import render_report_docx, text_width
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ from django.test import override_settings
 from lxml import etree
 
 from reports.demo import VICE_CHAIRMAN_LINES
-from reports.edxml import NS, EdxmlError, build_edxml, read_attachments
-from reports.rendering import render_report_pdf
+from reports.renderers.edxml import NS, EdxmlError, build_edxml, read_attachments
+from reports.renderers.pdf import render_report_pdf
 from reports.signing import VerificationStatus, sign_report_pdf, verify_report_pdf
 from reports.snapshot import Signer
 from tests.reports.conftest import SON_MAI, small_snapshot

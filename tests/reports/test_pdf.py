@@ -11,7 +11,7 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from reports.demo import VICE_CHAIRMAN_LINES
-from reports.rendering import RenderingError, render_report_pdf
+from reports.renderers.pdf import RenderingError, render_report_pdf
 from reports.snapshot import Signer
 from sonmai.lib.charts import _percent_text
 from tests.reports import pdfcheck as c
@@ -79,7 +79,7 @@ def test_rendering_does_not_depend_on_the_machines_fonts(tmp_path):
     script = (
         "import django; django.setup(); "
         "from tests.reports.conftest import SON_MAI, small_snapshot; "
-        "from reports.rendering import render_report_pdf; "
+        "from reports.renderers.pdf import render_report_pdf; "
         f"open({str(out)!r}, 'wb').write(render_report_pdf(small_snapshot()).content)"
     )
     env = os.environ | {"FONTCONFIG_FILE": str(config), "DJANGO_SETTINGS_MODULE": "tests.settings"}
@@ -89,7 +89,7 @@ def test_rendering_does_not_depend_on_the_machines_fonts(tmp_path):
 
 
 def test_a_missing_font_file_stops_the_rendering(monkeypatch, tmp_path):
-    monkeypatch.setattr("reports.rendering.FONT_DIR", tmp_path)
+    monkeypatch.setattr("reports.renderers.pdf.FONT_DIR", tmp_path)
     with pytest.raises(RenderingError):
         render_report_pdf(small_snapshot())
 

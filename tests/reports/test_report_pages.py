@@ -4,9 +4,11 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from reports.choices import ReportState
 from reports.models import AdHocRequest, Report, ReportSchedule
+from sonmai.lib.vndate import short_date
 from tests import factories as f
 from tests.reports import reportkit as rk
 
@@ -15,8 +17,9 @@ pytestmark = pytest.mark.django_db
 
 def test_the_office_opens_a_draft_from_the_list(cast, client_for):
     client = client_for(cast.officer)
-    page = client.get(reverse("reports:report_list"))
-    assert "Lập dự thảo từ dữ liệu" in page.content.decode()
+    page = client.get(reverse("reports:report_list")).content.decode()
+    assert "Lập dự thảo" in page
+    assert f'data-period="{cast.directive.pk}:monthly:{rk.current_key()}"' in page
     response = client.post(
         reverse("reports:report_create"),
         {"directive": cast.directive.pk, "period": f"monthly:{rk.current_key()}"},
@@ -34,7 +37,7 @@ def test_a_second_draft_for_the_same_period_is_refused_with_a_message(cast, clie
         follow=True,
     )
     assert Report.objects.count() == 1
-    assert "Chọn một kỳ báo cáo trong danh sách." in response.content.decode()
+    assert "Kỳ này không còn để lập cho văn bản đã chọn" in response.content.decode()
 
 
 def test_editing_saves_the_text_and_bad_input_keeps_what_was_typed(cast, client_for):
@@ -77,14 +80,95 @@ def test_a_stale_edit_is_refused_and_keeps_the_text(cast, client_for):
 
 
 def test_save_and_submit_in_one_click(cast, client_for):
-    report = rk.draft_report(cast)
+    report = rk.draft_report(cast, period_key=rk.previous_key())
     client = client_for(cast.officer)
     client.post(
         reverse("reports:report_edit", args=[report.pk]),
         {"leadership": "A", "distribution": "Như trên", "revision": 0, "submit": "1"},
     )
     report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED and report.leadership == "A"
+
+
+def test_submitting_before_the_period_ends_asks_first_and_says_where_figures_stop(cast, client_for):
+    report = rk.draft_report(cast)  # the current period: its window ends after today
+    client = client_for(cast.officer)
+    url = reverse("reports:report_submit", args=[report.pk])
+    page = client.post(url)
+    content = page.content.decode()
+    assert page.status_code == 200
+    end, today = short_date(report.data_to), short_date(timezone.localdate())
+    assert f"Kỳ báo cáo chưa kết thúc (đến ngày {end})." in content
+    assert f"Số liệu sẽ tính đến ngày hôm nay ({today})" in content
+    report.refresh_from_db()
+    assert report.state == ReportState.DRAFT
+    unticked = client.post(url, {"confirming": "1"})
+    assert "Đánh dấu ô xác nhận để trình trước khi kỳ kết thúc." in unticked.content.decode()
+    report.refresh_from_db()
+    assert report.state == ReportState.DRAFT
+    assert client.post(url, {"confirming": "1", "confirm_early": "on"}).status_code == 302
+    report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED
+
+
+def test_saving_and_submitting_early_keeps_the_text_and_asks_first(cast, client_for):
+    report = rk.draft_report(cast)
+    client = client_for(cast.officer)
+    page = client.post(
+        reverse("reports:report_edit", args=[report.pk]),
+        {"leadership": "Đã lưu", "distribution": "Như trên", "revision": 0, "submit": "1"},
+    )
+    assert "Kỳ báo cáo chưa kết thúc" in page.content.decode()
+    report.refresh_from_db()
+    assert report.state == ReportState.DRAFT and report.leadership == "Đã lưu"
+
+
+def test_a_period_that_has_ended_is_submitted_without_asking(cast, client_for):
+    report = rk.draft_report(cast, period_key=rk.previous_key())
+    response = client_for(cast.officer).post(reverse("reports:report_submit", args=[report.pk]))
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED
+
+
+def test_each_directive_has_its_own_periods(cast, client_for):
+    """Approving a period for one directive leaves it open for the other."""
+    other = f.DirectiveFactory(
+        organisation=cast.commune,
+        issuing_body=cast.commune,
+        issued_on=cast.directive.issued_on,
+        number="77",
+    )
+    rk.approved_report(cast)
+    client = client_for(cast.officer)
+    page = client.get(reverse("reports:report_list")).content.decode()
+    key = rk.current_key()
+    assert f'data-period="{other.pk}:monthly:{key}"' in page
+    response = client.post(
+        reverse("reports:report_create"), {"directive": other.pk, "period": f"monthly:{key}"}
+    )
+    report = Report.objects.get(directive=other)
+    assert response.url == reverse("reports:report_edit", args=[report.pk])
+    assert report.period_key == key
+    # And the first directive's period, approved, is not offered again.
+    again = client.post(
+        reverse("reports:report_create"),
+        {"directive": cast.directive.pk, "period": f"monthly:{key}"},
+        follow=True,
+    )
+    assert "Kỳ này không còn để lập cho văn bản đã chọn" in again.content.decode()
+    assert Report.objects.filter(directive=cast.directive).count() == 1
+
+
+def test_a_directive_of_another_organisation_cannot_be_reported_on(cast, client_for):
+    stranger = f.DirectiveFactory()
+    response = client_for(cast.officer).post(
+        reverse("reports:report_create"),
+        {"directive": stranger.pk, "period": f"monthly:{rk.current_key()}"},
+        follow=True,
+    )
+    assert "Chọn một văn bản trong danh sách." in response.content.decode()
+    assert not Report.objects.exists()
 
 
 def test_a_wrong_password_does_not_approve(cast, client_for):
@@ -152,6 +236,7 @@ def test_an_ad_hoc_request_opens_its_draft(cast, client_for):
         "data_from": "2026-11-30",
         "data_to": "2026-07-01",
         "questions": "Số thôn đã sắp xếp",
+        "directive": cast.directive.pk,
     }
     response = client.post(reverse("reports:adhoc_create"), data)
     content = response.content.decode()
@@ -267,7 +352,37 @@ def test_impossible_ad_hoc_dates_are_refused_and_nothing_is_saved(cast, client_f
             "data_from": "2026-07-01",
             "data_to": "9999-12-31",
             "questions": "Một nội dung",
+            "directive": cast.directive.pk,
         },
     )
     assert "Ngày phải trong khoảng năm 2000 đến 2100." in response.content.decode()
     assert not AdHocRequest.objects.exists() and not Report.objects.exists()
+
+
+def test_an_ad_hoc_request_answered_for_one_directive_is_offered_for_the_other(cast, client_for):
+    other = f.DirectiveFactory(organisation=cast.commune, issuing_body=cast.commune, number="78")
+    client = client_for(cast.officer)
+    client.post(
+        reverse("reports:adhoc_create"),
+        {
+            "directive": cast.directive.pk,
+            "reference": "Công văn số 5/SNV",
+            "requested_by": "Sở Nội vụ",
+            "received_on": "2026-11-20",
+            "due_date": "2026-11-30",
+            "data_from": "2026-07-01",
+            "data_to": "2026-11-15",
+            "questions": "Một nội dung",
+        },
+    )
+    ad_hoc = AdHocRequest.objects.get()
+    assert Report.objects.get().directive == cast.directive
+    page = client.get(reverse("reports:report_list")).content.decode()
+    assert f"Lập báo cáo về {other.short_label}" in page
+    assert f"Lập báo cáo về {cast.directive.short_label}" not in page
+    response = client.post(
+        reverse("reports:report_create"), {"directive": other.pk, "period": f"adhoc:{ad_hoc.pk}"}
+    )
+    report = Report.objects.get(directive=other)
+    assert report.ad_hoc_request == ad_hoc
+    assert response.url == reverse("reports:report_edit", args=[report.pk])

@@ -245,7 +245,7 @@ class TestWhatStaysVietnamese:
         assert "Returned the update to Thôn An." in page(client, url)
 
     def test_the_pdf_report_is_vietnamese_whatever_the_reader_chose(self):
-        from reports.rendering import render_report_html
+        from reports.renderers.html import render_report_html
         from tests.reports.conftest import small_snapshot
 
         snapshot = small_snapshot()

@@ -9,14 +9,14 @@ from django.db.utils import DatabaseError
 from directives.demo import load_demo_commune
 from reports import demo, samples, services
 from reports.choices import ExportFormat
-from reports.docx_export import render_report_docx
-from reports.edxml import build_edxml
 from reports.management.commands.create_demo_certificate import (
     DEMO_COMMON_NAME,
     DEMO_ORGANISATION,
 )
 from reports.models import Report
-from reports.rendering import render_report_pdf
+from reports.renderers.docx_export import render_report_docx
+from reports.renderers.edxml import build_edxml
+from reports.renderers.pdf import render_report_pdf
 from reports.signing import SigningCredentials, create_self_signed_certificate, sign_report_pdf
 from reports.snapshot import ReportSnapshot
 

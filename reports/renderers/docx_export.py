@@ -32,7 +32,8 @@ from fontTools.ttLib import TTFont
 
 from directives.choices import BUCKET_ORDER
 from reports.choices import BUCKET_CODES, BUCKET_TINTS, ChartKind
-from reports.rendering import APPENDIX_COLUMNS, FONT_DIR, bullet_lines, document_date
+from reports.renderers.html import APPENDIX_COLUMNS, bullet_lines, document_date
+from reports.renderers.pdf import FONT_DIR
 from reports.snapshot import (
     BulletList,
     ChartFigure,

@@ -1,10 +1,13 @@
-"""The report as a PDF in the Decree 30/2020 layout, rendered by WeasyPrint from a snapshot.
+"""The report as HTML: one template (``templates/reports/document/``) and one stylesheet
+(``static/css/report-document.css``) for both the report pages and the PDF.
 
-``render_report_pdf(snapshot)`` is a pure function: the same snapshot gives the same bytes.
-That holds because the PDF's dates come from the snapshot (``dcterms.created``), its file
-identifier is the snapshot's fingerprint, the font is the one shipped in ``static/fonts/``
-(declared here with ``@font-face``, so the machine's fonts never matter) and nothing is fetched
-from anywhere else (``LocalFetcher`` refuses any other URL and fails loudly on a missing file).
+``document_context(snapshot, medium=…)`` is the data both read. WeasyPrint lays out the whole
+page (``render_report_html``); the report pages include the same document fragment
+(``screen_view``) and link the same stylesheet, whose ``@media print`` and ``@page`` parts only
+WeasyPrint uses. Two things differ, both because of the page's Content-Security-Policy or its
+weight on a phone, never in the text: a chart is drawn as inline SVG on a page (the policy
+allows no ``data:`` image) and as a ``data:`` image in the PDF; a province-sized appendix is
+left to the files.
 """
 
 from __future__ import annotations
@@ -13,89 +16,33 @@ import base64
 import datetime
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-import weasyprint
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from directives.choices import BUCKET_ORDER
 from reports.choices import BUCKET_CODES, ChartKind
 from reports.snapshot import BulletList, ChartFigure, ReportSnapshot
 from sonmai.lib import charts, vndate
 
-FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts" / "liberation-serif"
-FONT_FAMILY = "Liberation Serif"
-FONT_FILES = {
-    ("normal", "normal"): "LiberationSerif-Regular.ttf",
-    ("bold", "normal"): "LiberationSerif-Bold.ttf",
-    ("normal", "italic"): "LiberationSerif-Italic.ttf",
-    ("bold", "italic"): "LiberationSerif-BoldItalic.ttf",
-}
-TEMPLATE = "reports/pdf/report.html"
-STYLESHEET = Path(settings.BASE_DIR) / "templates" / "reports" / "pdf" / "report.css"
+#: The whole page WeasyPrint lays out; it includes ``DOCUMENT_TEMPLATE``.
+PAGE_TEMPLATE = "reports/document/report.html"
+#: The document itself, also included by the report pages.
+DOCUMENT_TEMPLATE = "reports/document/_document.html"
+#: The document's stylesheet, a static file: served to the pages, read by WeasyPrint.
+STYLESHEET_STATIC = "css/report-document.css"
+STYLESHEET = Path(settings.BASE_DIR) / "static" / STYLESHEET_STATIC
 #: Task columns per table in the appendix matrix (landscape A4 at 9 pt).
 APPENDIX_COLUMNS = 18
 #: Units per image of the per-unit chart, so a tall chart never outgrows a page.
 UNITS_PER_CHART = 24
-#: CSS pixels (1/96 in) to PDF points (1/72 in).
-PX_TO_PT = 0.75
-SIGNATURE_ANCHOR = "signature-space"
 #: The largest unit × task matrix the report page shows (the PDF and DOCX always have it).
 SCREEN_APPENDIX_CELLS = 1500
 
-
-class RenderingError(RuntimeError):
-    """WeasyPrint could not produce the report (a missing font file, for example)."""
-
-
-@dataclass(frozen=True)
-class SignatureBox:
-    """Where the visible signature goes: a page (0-based) and a rectangle in PDF points,
-    origin at the bottom left as PDF wants it."""
-
-    page_index: int
-    x1: float
-    y1: float
-    x2: float
-    y2: float
-
-
-@dataclass(frozen=True)
-class RenderedPdf:
-    content: bytes
-    page_count: int
-    signature_box: SignatureBox
-
-
-class LocalFetcher(URLFetcher):
-    """Fetches the shipped fonts and inline data only; anything else stops the rendering."""
-
-    def __init__(self) -> None:
-        super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=True)
-        self._font_dir = FONT_DIR.resolve()
-
-    def fetch(self, url: str, headers: Any = None) -> Any:
-        if url.startswith("file:"):
-            path = Path(url.removeprefix("file://")).resolve()
-            if not path.is_relative_to(self._font_dir) or not path.is_file():
-                raise ValueError(f"Not a shipped font file: {url}")
-        return super().fetch(url, headers)
-
-
-def font_face_css() -> str:
-    """``@font-face`` rules pointing at the shipped Liberation Serif files."""
-    rules = []
-    for (weight, style), name in FONT_FILES.items():
-        rules.append(
-            f"@font-face {{ font-family: '{FONT_FAMILY}'; font-weight: {weight}; "
-            f"font-style: {style}; src: url('{(FONT_DIR / name).resolve().as_uri()}'); }}"
-        )
-    return "\n".join(rules)
+Medium = Literal["print", "screen"]
 
 
 @dataclass(frozen=True)
@@ -208,67 +155,30 @@ def document_date(snapshot: ReportSnapshot) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(0, 0), tzinfo=datetime.UTC)
 
 
-def render_report_html(snapshot: ReportSnapshot) -> str:
-    """The HTML WeasyPrint lays out (always in Vietnamese: it is an official document)."""
-    with translation.override("vi"):
-        return render_to_string(
-            TEMPLATE,
-            {
-                "snapshot": snapshot,
-                "outline": _outline_view(snapshot),
-                "closing": snapshot.closing_paragraphs,
-                "appendix": _appendix_view(snapshot),
-                "document_date": document_date(snapshot).isoformat(),
-            },
-        )
-
-
-def screen_view(snapshot: ReportSnapshot) -> dict[str, Any]:
-    """What the report pages show of a snapshot: the same outline, charts and appendix the PDF
-    prints, for a responsive HTML preview (``templates/reports/_report_preview.html``)."""
+def document_context(snapshot: ReportSnapshot, *, medium: Medium) -> dict[str, Any]:
+    """What the document template reads, the same for the page and the PDF but for the
+    appendix a phone could not carry."""
     appendix = snapshot.appendix
     cells = len(appendix.rows) * len(appendix.task_columns) if appendix else 0
+    too_large = medium == "screen" and cells > SCREEN_APPENDIX_CELLS
     return {
+        "medium": medium,
         "snapshot": snapshot,
         "outline": _outline_view(snapshot),
         "closing": snapshot.closing_paragraphs,
         # A province-sized matrix would weigh megabytes on a phone: the files carry it.
-        "appendix": _appendix_view(snapshot) if cells <= SCREEN_APPENDIX_CELLS else None,
-        "appendix_in_files_only": cells > SCREEN_APPENDIX_CELLS,
+        "appendix": None if too_large else _appendix_view(snapshot),
+        "appendix_in_files_only": too_large,
+        "document_date": document_date(snapshot).isoformat(),
     }
 
 
-def _signature_box(document: Any) -> SignatureBox:
-    for index, page in enumerate(document.pages):
-        if SIGNATURE_ANCHOR in page.anchors:
-            x1, y1, x2, y2 = page.anchors[SIGNATURE_ANCHOR]
-            height = page.height * PX_TO_PT
-            return SignatureBox(
-                page_index=index,
-                x1=round(x1 * PX_TO_PT, 2),
-                y1=round(height - y2 * PX_TO_PT, 2),
-                x2=round(x2 * PX_TO_PT, 2),
-                y2=round(height - y1 * PX_TO_PT, 2),
-            )
-    raise RenderingError("The signature block is missing from the laid-out report.")
+def render_report_html(snapshot: ReportSnapshot) -> str:
+    """The HTML WeasyPrint lays out (always in Vietnamese: it is an official document)."""
+    with translation.override("vi"):
+        return render_to_string(PAGE_TEMPLATE, document_context(snapshot, medium="print"))
 
 
-def render_report_pdf(snapshot: ReportSnapshot) -> RenderedPdf:
-    """Render ``snapshot``: same snapshot, same bytes."""
-    fetcher = LocalFetcher()
-    font_config = FontConfiguration()
-    html = render_report_html(snapshot)
-    try:
-        stylesheets = [
-            weasyprint.CSS(string=font_face_css(), font_config=font_config, url_fetcher=fetcher),
-            weasyprint.CSS(filename=str(STYLESHEET), font_config=font_config, url_fetcher=fetcher),
-        ]
-        document = weasyprint.HTML(string=html, base_url=str(FONT_DIR), url_fetcher=fetcher).render(
-            stylesheets=stylesheets, font_config=font_config
-        )
-        content = document.write_pdf(pdf_identifier=snapshot.fingerprint()[:32].encode("ascii"))
-    except FatalURLFetchingError as error:
-        raise RenderingError(str(error)) from error
-    return RenderedPdf(
-        content=content, page_count=len(document.pages), signature_box=_signature_box(document)
-    )
+def screen_view(snapshot: ReportSnapshot) -> dict[str, Any]:
+    """What the report pages give ``DOCUMENT_TEMPLATE`` (``{% include … with document=… %}``)."""
+    return document_context(snapshot, medium="screen")
