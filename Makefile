@@ -51,9 +51,10 @@ run: install ocr ## Set up and start the portal (web, Celery worker, beat) on ht
 	@echo ""
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start -f Procfile
 
-lint: install-dev ## ruff lint and format check
+lint: install-dev ## ruff lint and format check, and the import layers (.importlinter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 check: install-dev ## Django system checks and migrations in sync with models
 	$(BIN)/python manage.py check

@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "directives.context_processors.waiting_work",
+                "reports.context_processors.waiting_reports",
                 "notifications.context_processors.notifications",
             ],
             "builtins": [
