@@ -45,7 +45,7 @@ run: install ocr ## Set up and start the portal (web, Celery worker, beat) on ht
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py load_demo_commune
-	@test -f var/signing/demo-cert.pem || $(BIN)/python manage.py create_demo_certificate
+	$(BIN)/python manage.py create_demo_certificate --if-missing
 	@echo ""
 	@echo "  Cổng theo dõi nhiệm vụ xã Sơn Mai: http://127.0.0.1:8000  (Ctrl+C để dừng)"
 	@echo ""
