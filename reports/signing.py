@@ -434,12 +434,13 @@ def demo_subject() -> dict[str, str]:
 
     commune = Organisation.objects.filter(hosts_portal=True).select_related("parent").first()
     if commune is None:
-        return {"common_name": "Cổng theo dõi nhiệm vụ (chứng thư mẫu)"}
+        name = "Cổng theo dõi nhiệm vụ (chứng thư mẫu)"
+        return {"common_name": name, "organisation": name}
     return {
         "common_name": commune.short_name or commune.name,
         "organisation": commune.name,
         "locality": commune.place_name,
-        "province": commune.province,
+        "province": commune.province_name,
     }
 
 
