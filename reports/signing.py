@@ -430,9 +430,14 @@ def verify_report_pdf(data: bytes) -> VerificationResult:
 def demo_subject() -> dict[str, str]:
     """Whom the demo certificate names: the organisation that hosts the portal (the first one,
     in a deployment that hosts several)."""
+    from django.db import DatabaseError
+
     from units.models import Organisation
 
-    commune = Organisation.objects.filter(hosts_portal=True).select_related("parent").first()
+    try:
+        commune = Organisation.objects.filter(hosts_portal=True).select_related("parent").first()
+    except DatabaseError:  # no database yet (before the first migrate): a generic subject
+        commune = None
     if commune is None:
         name = "Cổng theo dõi nhiệm vụ (chứng thư mẫu)"
         return {"common_name": name, "organisation": name}
