@@ -50,13 +50,13 @@ class Organisation(models.Model):
     document_header = models.TextField(
         _("tên cơ quan ở đầu văn bản"),
         blank=True,
-        help_text=_("Mỗi dòng một dòng, ví dụ: ỦY BAN NHÂN DÂN / XÃ SƠN MAI."),
+        help_text=_("Mỗi dòng một dòng, ví dụ: ỦY BAN NHÂN DÂN / XÃ (tên xã viết hoa)."),
     )
     place_name = models.CharField(
         _("địa danh ghi ngày tháng"),
         max_length=100,
         blank=True,
-        help_text=_("Ví dụ: Sơn Mai (trong “Sơn Mai, ngày 07 tháng 01 năm 2026”)."),
+        help_text=_("Tên xã, như trong dòng “(tên xã), ngày 07 tháng 01 năm 2026”."),
     )
     administrative_code = models.CharField(_("mã đơn vị hành chính"), max_length=10, blank=True)
     document_code = models.CharField(
@@ -149,7 +149,7 @@ class Unit(models.Model):
         _("ký hiệu"),
         max_length=20,
         blank=True,
-        help_text=_("Ký hiệu dùng trong số văn bản và nơi nhận, ví dụ VHXH."),
+        help_text=_("Ký hiệu dùng trong số văn bản và nơi nhận, ví dụ VP, KT."),
     )
     kind = models.CharField(_("loại đơn vị"), max_length=20, choices=UnitKind.choices)
     is_demo = models.BooleanField(
