@@ -45,15 +45,16 @@ run: install ocr ## Set up and start the portal (web, Celery worker, beat) on ht
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py load_demo_commune
-	@test -f var/signing/demo-cert.pem || $(BIN)/python manage.py create_demo_certificate
+	$(BIN)/python manage.py create_demo_certificate --if-missing
 	@echo ""
 	@echo "  Cổng theo dõi nhiệm vụ xã Sơn Mai: http://127.0.0.1:8000  (Ctrl+C để dừng)"
 	@echo ""
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start -f Procfile
 
-lint: install-dev ## ruff lint and format check
+lint: install-dev ## ruff lint and format check, and the import layers (.importlinter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 check: install-dev ## Django system checks and migrations in sync with models
 	$(BIN)/python manage.py check

@@ -1,4 +1,5 @@
-"""Counts shown in the navigation bar: work waiting for the person who is signed in."""
+"""Counts shown in the navigation bar: work waiting for the person who is signed in (the
+reports waiting for approval come from ``reports.context_processors``)."""
 
 from __future__ import annotations
 
@@ -36,11 +37,4 @@ def waiting_work(request: HttpRequest) -> dict[str, object]:
         counts["pending_extensions"] = (
             access.visible_extensions(user).filter(state=ExtensionState.PENDING).count()
         )
-    if policy.has_capability(user, policy.Capability.APPROVE_REPORTS):
-        from reports.choices import ReportState
-        from reports.models import Report
-
-        counts["pending_reports"] = Report.objects.filter(
-            organisation_id=user.organisation_id, state=ReportState.SUBMITTED
-        ).count()
     return counts

@@ -120,7 +120,7 @@ def empty_state(organisation: Any, units: list) -> EditorState:
             "issuer": issuer,
             "place": organisation.place_name,
             "signer_authority": "",
-            "monitoring_unit": str(default_monitoring_unit(units, []) or ""),
+            "monitoring_unit": str(default_monitoring_unit(units, [], organisation) or ""),
         },
         "references": [],
         "sections": [{"key": "s1", "pk": "", "title": ""}],
@@ -129,16 +129,19 @@ def empty_state(organisation: Any, units: list) -> EditorState:
     }
 
 
-def default_monitoring_unit(units: list, lead_texts: list[tuple[str, list]]) -> int | None:
+def default_monitoring_unit(
+    units: list, lead_texts: list[tuple[str, list]], organisation: Any = None
+) -> int | None:
     """The unit a task asks to follow and report ("Giao Phòng Văn hóa – Xã hội theo dõi, đôn
-    đốc … báo cáo"), else the commune's Culture–Society office when it has one."""
+    đốc … báo cáo"), else the unit that monitors the commune's directives
+    (``Organisation.monitoring_unit``) when it is among ``units``."""
     for text, unit_ids in lead_texts:
         lowered = text.lower()
         if len(unit_ids) == 1 and "theo dõi" in lowered and "báo cáo" in lowered:
             return unit_ids[0]
-    for unit in units:
-        if unit.code.upper() == "VHXH":
-            return unit.pk
+    default = getattr(organisation, "monitoring_unit_id", None)
+    if default is not None and any(unit.pk == default for unit in units):
+        return default
     return None
 
 
@@ -234,7 +237,7 @@ def state_from_parsed(parsed: dict, organisation: Any, units: list) -> EditorSta
         lead_texts.append(
             (entry["text"], [int(pk) for pk, v in units_state.items() if v["role"] == "lead"])
         )
-    header["monitoring_unit"] = str(default_monitoring_unit(units, lead_texts) or "")
+    header["monitoring_unit"] = str(default_monitoring_unit(units, lead_texts, organisation) or "")
     field_marks = {"date": "issued_on", "signer": "signer_name"}
     marks = {f"header.{field_marks.get(name, name)}" for name in uncertain if "." not in name}
     marks |= {name for name in uncertain if name.startswith("task.")}

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from notifications.choices import NotificationKind
+from sonmai.lib.http import absolute_url
 
 K = NotificationKind
 
@@ -24,14 +25,8 @@ TEMPLATES = {
 DEFAULT_TEMPLATE = "notification"
 
 
-def absolute(path: str) -> str:
-    if path.startswith(("http://", "https://")):
-        return path
-    return settings.SITE_URL.rstrip("/") + "/" + path.lstrip("/")
-
-
 def _linked(entries: list[dict]) -> list[dict]:
-    return [dict(entry, link=absolute(entry.get("url", ""))) for entry in entries]
+    return [dict(entry, link=absolute_url(entry.get("url", ""))) for entry in entries]
 
 
 def template_name(kind: str) -> str:
@@ -58,7 +53,7 @@ def render_email(notification: object) -> tuple[str, str, str]:
         "units": units,
         "link": notification.absolute_url(),
         "site_url": settings.SITE_URL.rstrip("/"),
-        "preferences_link": absolute(reverse("notifications:preferences")),
+        "preferences_link": absolute_url(reverse("notifications:preferences")),
         "organisation": getattr(recipient.organisation, "name", ""),
     }
     with translation.override(settings.LANGUAGE_CODE):

@@ -1,4 +1,8 @@
-"""Who receives what: a unit's reminders, the monitoring office, the leaders (by role)."""
+"""Who receives what: a unit's reminders, the monitoring office, the leaders.
+
+People are picked by the named role groups of ``units.choices`` and the capabilities of
+``units.access``; no list of roles is written here.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,9 @@ from collections.abc import Iterable
 from django.contrib.auth.models import Permission
 from django.db.models import Q, QuerySet
 
-from units.choices import Role
+from units.access import extension_deciders
+from units.choices import ESCALATION_ROLES, OFFICE_ROLES, UNIT_HEAD_ROLES
 from units.models import User
-
-#: Those who answer for a unit's work and receive its reminders.
-UNIT_REMINDER_ROLES = (Role.UNIT_HEAD, Role.HAMLET_HEAD)
-#: Those told when a task slips: the Culture–Society office and the leaders.
-OFFICE_ROLES = (Role.MONITORING_OFFICER,)
-LEADER_ROLES = (Role.CHAIRMAN, Role.VICE_CHAIRMAN)
 
 
 def _active() -> QuerySet[User]:
@@ -31,7 +30,7 @@ def unit_recipients(unit_ids: Iterable[int]) -> dict[int, list[User]]:
     chosen: dict[int, list[User]] = {}
     for unit_id in unit_ids:
         people = members.get(unit_id, [])
-        heads = [user for user in people if user.role in UNIT_REMINDER_ROLES]
+        heads = [user for user in people if user.role in UNIT_HEAD_ROLES]
         chosen[unit_id] = heads or people
     return chosen
 
@@ -44,9 +43,14 @@ def office_recipients(organisation_id: int) -> list[User]:
 
 def escalation_recipients(organisation_id: int) -> list[User]:
     """The monitoring office first, then the chairman and the vice-chairmen."""
-    people = _active().filter(organisation_id=organisation_id, role__in=OFFICE_ROLES + LEADER_ROLES)
-    order = {role: position for position, role in enumerate(OFFICE_ROLES + LEADER_ROLES)}
+    people = _active().filter(organisation_id=organisation_id, role__in=ESCALATION_ROLES)
+    order = {role: position for position, role in enumerate(ESCALATION_ROLES)}
     return sorted(people, key=lambda user: (order[user.role], user.pk))
+
+
+def extension_decider_recipients(organisation_id: int) -> list[User]:
+    """Whoever may decide a unit's request for more time (leaders; the office if configured)."""
+    return extension_deciders(organisation_id)
 
 
 #: Lifting a sign-in lock in the admin; whoever may do it is told when one starts.

@@ -15,6 +15,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from directives.choices import AssignmentStatus, Bucket, ConcernKind, ConcernStatus, ReviewState
@@ -28,7 +29,7 @@ from directives.models import (
 )
 from reports import assemble
 from reports.choices import IssueCategory, ReportKind
-from reports.demo import CHAIRMAN_LINES, PROVINCE_VIA_HOME_AFFAIRS, VICE_CHAIRMAN_LINES
+from reports.demo import CHAIRMAN_LINES, VICE_CHAIRMAN_LINES
 from reports.models import Report
 from reports.snapshot import (
     DirectiveReference,
@@ -45,8 +46,14 @@ from reports.snapshot import (
 )
 from sonmai.lib import vndate
 from units.choices import Role
+from units.models import Organisation
 
-DEFAULT_DISTRIBUTION = ("Như trên", "CT, các PCT UBND xã", "Lưu: VT, VHXH")
+
+def default_distribution(organisation: Organisation) -> tuple[str, ...]:
+    """ "Nơi nhận" of a new draft; the file copy is kept by the clerk and the monitoring unit."""
+    unit = organisation.monitoring_unit
+    archive = f"Lưu: VT, {unit.code}" if unit is not None and unit.code else "Lưu: VT"
+    return ("Như trên", "CT, các PCT UBND xã", archive)
 
 
 def _window(report: Report) -> tuple[datetime.datetime, datetime.datetime]:
@@ -341,10 +348,10 @@ def compile_snapshot(
     if answers is not None:
         body = (answers, *body)
     conclusion = (directive.basis_chain() or [directive])[0]
-    recipients = (PROVINCE_VIA_HOME_AFFAIRS,)
+    recipients = (organisation.report_addressee,)
     if report.is_ad_hoc:
         # An ad hoc report answers whoever asked for it.
-        requester = report.ad_hoc_request.requested_by.strip() or PROVINCE_VIA_HOME_AFFAIRS
+        requester = report.ad_hoc_request.requested_by.strip() or organisation.report_addressee
         recipients = (requester,)
         closing = _(
             "Trên đây là báo cáo đột xuất tình hình triển khai thực hiện %(conclusion)s của Ủy ban "
@@ -353,8 +360,7 @@ def compile_snapshot(
     else:
         closing = _(
             "Trên đây là báo cáo kết quả triển khai thực hiện %(conclusion)s %(period)s của Ủy ban "
-            "nhân dân xã %(place)s, kính báo cáo Ủy ban nhân dân tỉnh Quảng Ngãi (qua Sở Nội vụ) "
-            "theo dõi, chỉ đạo."
+            "nhân dân xã %(place)s, kính báo cáo %(recipient)s theo dõi, chỉ đạo."
         )
     closing = closing % {
         "conclusion": f"{conclusion.get_document_type_display()} số {conclusion.code}",
@@ -387,7 +393,7 @@ def compile_snapshot(
         body=body,
         closing=(closing,),
         charts=assemble.chart_data(rows, weekly),
-        distribution=tuple(report.paragraphs("distribution")) or DEFAULT_DISTRIBUTION,
+        distribution=tuple(report.paragraphs("distribution")) or default_distribution(organisation),
         signer=signer_for(report, signer),
         appendix=assemble.appendix(assignments, today) if assignments else None,
         signed_at=signed_at,
@@ -411,24 +417,29 @@ def default_narrative(report: Report) -> dict[str, str]:
     explained = ExplanationRequest.objects.filter(
         in_directive, created_at__gte=start, created_at__lt=end
     ).count()
+    office = (
+        directive.monitoring_unit.name
+        if directive.monitoring_unit_id
+        else report.organisation.monitoring_office
+    )
     leadership = [
         _(
             "Ủy ban nhân dân xã đã ban hành %(directive)s về việc %(subject)s, giao nhiệm vụ cụ "
-            "thể cho các phòng, đơn vị và Trưởng thôn; Phòng Văn hóa - Xã hội theo dõi, đôn đốc "
-            "việc thực hiện trên Cổng theo dõi nhiệm vụ của xã."
+            "thể cho các phòng, đơn vị và Trưởng thôn; %(office)s theo dõi, đôn đốc việc thực "
+            "hiện trên Cổng theo dõi nhiệm vụ của xã."
         )
-        % {"directive": directive.title, "subject": directive.subject},
-        _activity(updates, urged, explained),
+        % {"directive": directive.title, "subject": directive.subject, "office": office},
+        _activity(updates, urged, explained, office),
     ]
     next_tasks = _next_tasks(report)
     return {
         "leadership": "\n".join(leadership),
         "next_tasks": "\n".join(next_tasks),
-        "distribution": "\n".join(DEFAULT_DISTRIBUTION),
+        "distribution": "\n".join(default_distribution(report.organisation)),
     }
 
 
-def _activity(updates: dict, urged: dict, explained: int) -> str:
+def _activity(updates: dict, urged: dict, explained: int, office: str) -> str:
     """What happened on the portal in the window, without sentences about nothing."""
     if updates["total"]:
         text = _(
@@ -437,7 +448,8 @@ def _activity(updates: dict, urged: dict, explained: int) -> str:
     else:
         text = _("Trong kỳ, chưa có đơn vị nào gửi cập nhật tiến độ trên cổng.")
     if urged["total"]:
-        text += " " + _("Phòng Văn hóa - Xã hội đã đôn đốc %(urged)s lượt (%(units)s đơn vị).") % {
+        text += " " + _("%(office)s đã đôn đốc %(urged)s lượt (%(units)s đơn vị).") % {
+            "office": capfirst(office),
             "urged": urged["total"],
             "units": urged["units"],
         }

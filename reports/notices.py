@@ -14,7 +14,7 @@ from notifications.services import notify
 from reports.models import Report
 from sonmai.lib.i18n import in_portal_language
 from sonmai.lib.vndate import short_date
-from units.access import Capability, has_capability
+from units.access import Capability, members_who_can
 from units.models import User
 
 
@@ -23,10 +23,7 @@ def _url(report: Report) -> str:
 
 
 def _people_who_can(report: Report, capability: Capability) -> list[User]:
-    members = User.objects.filter(organisation_id=report.organisation_id, is_active=True).order_by(
-        "pk"
-    )
-    return [person for person in members if has_capability(person, capability)]
+    return members_who_can(report.organisation_id, capability)
 
 
 def _title(report: Report) -> str:

@@ -294,7 +294,7 @@ def create_self_signed_certificate(
         .sign(key, hashes.SHA256())
     )
     directory.mkdir(parents=True, exist_ok=True)
-    cert_path, key_path = directory / "demo-cert.pem", directory / "demo-key.pem"
+    cert_path, key_path = (directory / name for name in settings.REPORT_SIGNING_DEMO_FILES)
     cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
     key_path.touch(mode=0o600, exist_ok=True)
     key_path.chmod(0o600)
@@ -427,21 +427,55 @@ def verify_report_pdf(data: bytes) -> VerificationResult:
     return VerificationResult(VerificationStatus.VALID, **found)
 
 
-def commune_credentials() -> SigningCredentials:
-    """The configured certificate; with ``DEBUG`` on and none configured, the demo one
-    (created in ``REPORT_SIGNING_DIR`` on first use)."""
+def demo_subject() -> dict[str, str]:
+    """Whom the demo certificate names: the organisation that hosts the portal (the first one,
+    in a deployment that hosts several)."""
+    from django.db import DatabaseError
+
+    from units.models import Organisation
+
+    try:
+        commune = Organisation.objects.filter(hosts_portal=True).select_related("parent").first()
+    except DatabaseError:  # no database yet (before the first migrate): a generic subject
+        commune = None
+    if commune is None:
+        name = "Cổng theo dõi nhiệm vụ (chứng thư mẫu)"
+        return {"common_name": name, "organisation": name}
+    return {
+        "common_name": commune.short_name or commune.name,
+        "organisation": commune.name,
+        "locality": commune.place_name,
+        "province": commune.province_name,
+    }
+
+
+def demo_credentials(
+    directory: Path | None = None,
+    *,
+    create: bool = True,
+    force: bool = False,
+    subject: dict[str, str] | None = None,
+) -> SigningCredentials | None:
+    """The demo's self-signed pair: the files ``REPORT_SIGNING_DEMO_FILES`` in ``directory``
+    (``REPORT_SIGNING_DIR`` by default). Made when missing (or when ``force``) for ``subject``
+    (by default the commune that hosts the portal, ``demo_subject()``); None when missing and
+    not ``create``. The one place the demo certificate is looked up."""
+    directory = Path(directory or settings.REPORT_SIGNING_DIR)
+    cert, key = (directory / name for name in settings.REPORT_SIGNING_DEMO_FILES)
+    if cert.is_file() and key.is_file() and not force:
+        return SigningCredentials(cert, key)
+    if not create:
+        return None
+    return create_self_signed_certificate(directory, **(subject or demo_subject()))
+
+
+def commune_credentials(
+    *, allow_demo: bool | None = None, subject: dict[str, str] | None = None
+) -> SigningCredentials:
+    """The configured certificate; when none is configured and ``allow_demo`` (by default:
+    with ``DEBUG`` on), the demo one, created on first use (see ``demo_credentials``)."""
     if settings.REPORT_SIGNING_CERT and settings.REPORT_SIGNING_KEY:
         return SigningCredentials.from_settings()
-    if not settings.DEBUG:
+    if not (settings.DEBUG if allow_demo is None else allow_demo):
         return SigningCredentials.from_settings()  # raises SigningNotConfigured
-    directory = Path(settings.REPORT_SIGNING_DIR)
-    cert, key = directory / "demo-cert.pem", directory / "demo-key.pem"
-    if cert.is_file() and key.is_file():
-        return SigningCredentials(cert, key)
-    return create_self_signed_certificate(
-        directory,
-        common_name="UBND xã Sơn Mai",
-        organisation="Ủy ban nhân dân xã Sơn Mai",
-        locality="Sơn Mai",
-        province="Quảng Ngãi",
-    )
+    return demo_credentials(subject=subject)

@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "directives.context_processors.waiting_work",
+                "reports.context_processors.waiting_reports",
                 "notifications.context_processors.notifications",
             ],
             "builtins": [
@@ -372,11 +373,14 @@ def _readable_file(name: str, default: Path | None = None) -> Path | None:
 # The commune's certificate and private key (PEM or DER) sign approved reports (PAdES); the
 # verification page trusts this certificate as the root. Unset: signing is unavailable.
 REPORT_SIGNING_DIR = VAR_DIR / "signing"
+# The demo's self-signed pair in REPORT_SIGNING_DIR (``reports.signing.demo_credentials`` finds
+# or makes it): the one place its files are named. Used in debug mode when none is configured.
+REPORT_SIGNING_DEMO_FILES = ("demo-cert.pem", "demo-key.pem")
 REPORT_SIGNING_CERT = _readable_file(
-    "REPORT_SIGNING_CERT", REPORT_SIGNING_DIR / "demo-cert.pem" if DEBUG else None
+    "REPORT_SIGNING_CERT", REPORT_SIGNING_DIR / REPORT_SIGNING_DEMO_FILES[0] if DEBUG else None
 )
 REPORT_SIGNING_KEY = _readable_file(
-    "REPORT_SIGNING_KEY", REPORT_SIGNING_DIR / "demo-key.pem" if DEBUG else None
+    "REPORT_SIGNING_KEY", REPORT_SIGNING_DIR / REPORT_SIGNING_DEMO_FILES[1] if DEBUG else None
 )
 REPORT_SIGNING_KEY_PASSPHRASE = env.str("REPORT_SIGNING_KEY_PASSPHRASE", "")
 if env.is_set("REPORT_SIGNING_CERT") != env.is_set("REPORT_SIGNING_KEY"):

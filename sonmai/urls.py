@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
+from sonmai import views
 from units import views as units_views
 
 admin.site.site_header = _("Quản trị cổng theo dõi nhiệm vụ")
@@ -11,7 +12,7 @@ admin.site.site_title = _("Quản trị")
 admin.site.index_title = _("Quản trị hệ thống: đơn vị, người dùng, ngày nghỉ")
 
 urlpatterns = [
-    path("", units_views.home, name="home"),
+    path("", views.home, name="home"),
     path(
         "dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
     ),

@@ -61,6 +61,8 @@ class Cast:
 def cast(db) -> Cast:
     commune = f.OrganisationFactory(name="Ủy ban nhân dân xã Sơn Thử", place_name="Sơn Thử")
     vhxh = f.UnitFactory(organisation=commune, name="Phòng Văn hóa - Xã hội", code="VHXH")
+    commune.monitoring_unit = vhxh
+    commune.save(update_fields=["monitoring_unit"])
     office = f.UnitFactory(organisation=commune, name="Văn phòng HĐND và UBND", code="VP")
     unit_b = f.UnitFactory(organisation=commune, name="Phòng Kinh tế", code="KT")
     hamlet_a = f.HamletFactory(organisation=commune, name="Thôn An")

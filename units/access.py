@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
 from units.choices import ADMINISTRATORS, UNIT_ROLES, ExtensionDeciders, Role
+from units.models import User
 
 
 class Capability(StrEnum):
@@ -99,6 +100,23 @@ def can_decide_extensions(user: object) -> bool:
         and user.organisation is not None
         and user.organisation.extension_deciders == ExtensionDeciders.LEADERS_AND_OFFICER
     )
+
+
+def members_who_can(organisation_id: int, capability: Capability) -> list[User]:
+    """The organisation's active people who hold ``capability`` (whom a notice about it goes
+    to), in a stable order."""
+    members = User.objects.filter(organisation_id=organisation_id, is_active=True).order_by("pk")
+    return [person for person in members if has_capability(person, capability)]
+
+
+def extension_deciders(organisation_id: int) -> list[User]:
+    """The organisation's active people who may decide extensions (``can_decide_extensions``)."""
+    members = (
+        User.objects.filter(organisation_id=organisation_id, is_active=True)
+        .select_related("organisation")
+        .order_by("pk")
+    )
+    return [person for person in members if can_decide_extensions(person)]
 
 
 def requires_two_factor(user: object) -> bool:

@@ -28,15 +28,25 @@ class UnitKind(models.TextChoices):
 class Role(models.TextChoices):
     CHAIRMAN = "chairman", _("Chủ tịch UBND xã")
     VICE_CHAIRMAN = "vice_chairman", _("Phó Chủ tịch UBND xã")
-    MONITORING_OFFICER = "monitoring_officer", _("Công chức theo dõi (Phòng Văn hóa - Xã hội)")
+    MONITORING_OFFICER = "monitoring_officer", _("Công chức theo dõi")
     CLERK = "clerk", _("Văn thư")
     UNIT_HEAD = "unit_head", _("Thủ trưởng đơn vị")
     HAMLET_HEAD = "hamlet_head", _("Trưởng thôn")
     UNIT_STAFF = "unit_staff", _("Cán bộ, công chức của đơn vị")
 
 
+# Named groups of roles: every place that picks people by role uses one of these (in this
+# order where order matters: escalations go to the office first, then the leaders).
+#: Those who answer for a unit's work and receive its reminders.
+UNIT_HEAD_ROLES = (Role.UNIT_HEAD, Role.HAMLET_HEAD)
+#: The monitoring office, told when a task slips and sent the weekly digest.
+OFFICE_ROLES = (Role.MONITORING_OFFICER,)
+#: The commune's leaders.
+LEADER_ROLES = (Role.CHAIRMAN, Role.VICE_CHAIRMAN)
+#: Told when a task is overdue past the policy's threshold: the office, then the leaders.
+ESCALATION_ROLES = OFFICE_ROLES + LEADER_ROLES
 #: Roles whose holder works inside one unit and sees only that unit's work.
-UNIT_ROLES = frozenset({Role.UNIT_HEAD, Role.HAMLET_HEAD, Role.UNIT_STAFF})
+UNIT_ROLES = frozenset({*UNIT_HEAD_ROLES, Role.UNIT_STAFF})
 
 
 class ExtensionDeciders(models.TextChoices):

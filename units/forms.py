@@ -10,8 +10,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from directives.forms import crispy_helper
-from notifications.emails import absolute
+from sonmai.lib.formhelpers import crispy_helper
+from sonmai.lib.http import absolute_url
 from sonmai.lib.i18n import portal_language
 from units import services, twofactor
 from units.choices import SignInEventKind
@@ -111,7 +111,7 @@ class ResetPasswordForm(auth_forms.PasswordResetForm):
             **context,
             "recipient": user,
             "organisation": getattr(user.organisation, "name", ""),
-            "link": absolute(path),
+            "link": absolute_url(path),
             "site_url": settings.SITE_URL.rstrip("/"),
             "valid_minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
         }

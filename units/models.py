@@ -50,13 +50,13 @@ class Organisation(models.Model):
     document_header = models.TextField(
         _("tên cơ quan ở đầu văn bản"),
         blank=True,
-        help_text=_("Mỗi dòng một dòng, ví dụ: ỦY BAN NHÂN DÂN / XÃ SƠN MAI."),
+        help_text=_("Mỗi dòng một dòng, ví dụ: ỦY BAN NHÂN DÂN / XÃ (tên xã viết hoa)."),
     )
     place_name = models.CharField(
         _("địa danh ghi ngày tháng"),
         max_length=100,
         blank=True,
-        help_text=_("Ví dụ: Sơn Mai (trong “Sơn Mai, ngày 07 tháng 01 năm 2026”)."),
+        help_text=_("Tên xã, như trong dòng “(tên xã), ngày 07 tháng 01 năm 2026”."),
     )
     administrative_code = models.CharField(_("mã đơn vị hành chính"), max_length=10, blank=True)
     document_code = models.CharField(
@@ -81,6 +81,18 @@ class Organisation(models.Model):
         choices=ExtensionDeciders.choices,
         default=ExtensionDeciders.LEADERS,
     )
+    monitoring_unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("đơn vị theo dõi, tổng hợp"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Đơn vị của xã theo dõi, đôn đốc việc thực hiện văn bản và dự thảo báo cáo; là đơn "
+            "vị theo dõi mặc định của văn bản mới."
+        ),
+    )
 
     class Meta:
         verbose_name = _("cơ quan, tổ chức")
@@ -98,6 +110,33 @@ class Organisation(models.Model):
     def header_lines(self) -> list[str]:
         return [line.strip() for line in self.document_header.splitlines() if line.strip()]
 
+    @property
+    def monitoring_office(self) -> str:
+        """Who follows the directives, as a person reads it: the monitoring unit's name
+        ("Phòng Văn hóa - Xã hội"), or "công chức theo dõi" when none is set."""
+        if self.monitoring_unit_id is not None:
+            return self.monitoring_unit.name
+        return str(_("công chức theo dõi"))
+
+    @property
+    def report_addressee(self) -> str:
+        """Whom the periodic reports go to: the body above, through the body that receives
+        them for it ("Ủy ban nhân dân tỉnh … (qua Sở Nội vụ)"); empty when none is set."""
+        if self.parent_id is None:
+            return ""
+        if self.report_via_id is None:
+            return self.parent.name
+        via = self.report_via.short_name or self.report_via.name
+        return str(_("%(superior)s (qua %(via)s)") % {"superior": self.parent.name, "via": via})
+
+    @property
+    def province_name(self) -> str:
+        """The province the organisation belongs to ("Quảng Ngãi"), from the bodies above it."""
+        body = self.parent
+        while body is not None and body.level != OrganisationLevel.PROVINCE:
+            body = body.parent
+        return body.place_name if body is not None else ""
+
 
 class Unit(models.Model):
     """A department, centre, station, school or hamlet of a commune People's Committee."""
@@ -110,7 +149,7 @@ class Unit(models.Model):
         _("ký hiệu"),
         max_length=20,
         blank=True,
-        help_text=_("Ký hiệu dùng trong số văn bản và nơi nhận, ví dụ VHXH."),
+        help_text=_("Ký hiệu dùng trong số văn bản và nơi nhận, ví dụ VP, KT."),
     )
     kind = models.CharField(_("loại đơn vị"), max_length=20, choices=UnitKind.choices)
     is_demo = models.BooleanField(

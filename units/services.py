@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from sonmai.lib.i18n import portal_language
 from sonmai.lib.vndate import long_datetime
-from units import notices
+from units import signals
 from units.choices import SignInEventKind
 from units.models import SignInEvent, User
 from units.signin import client_address, lock_ends_at, lock_state, user_agent
@@ -91,7 +91,9 @@ def do_record_lockout(
             username=username or "",
             note=note,
         )
-        notices.sign_in_locked_out(event, until=until, username_locked=username_locked)
+        signals.sign_in_locked_out.send(
+            sender=SignInEvent, event=event, until=until, username_locked=username_locked
+        )
     return event
 
 

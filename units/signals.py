@@ -8,10 +8,16 @@ before the lockout it causes.
 from __future__ import annotations
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import Signal
 from django.http import HttpRequest
 from django.utils import timezone
 
 from units.choices import SignInEventKind
+
+#: A username or an address was locked out of sign-in. Sent by ``services.do_record_lockout``
+#: inside its transaction with ``event`` (the ``SignInEvent``), ``until`` (when the lock ends)
+#: and ``username_locked``; the notifications app tells the person and the administrators.
+sign_in_locked_out = Signal()
 
 
 def signed_in(sender: object, request: HttpRequest, user: object, **kwargs: object) -> None:

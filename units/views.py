@@ -19,11 +19,6 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from directives import access as directive_access
-from directives.choices import BUCKET_ORDER
-from directives.services.documents import documents_waiting_for
-from directives.services.summaries import bucket_counts_by_directive
-from reports.access import reports_waiting_for
 from sonmai.lib.http import safe_next
 from units import access, signin, twofactor
 from units.forms import (
@@ -33,45 +28,6 @@ from units.forms import (
     ResetPasswordForm,
     TwoFactorCodeForm,
 )
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Take each role where its work is: units to their task list, others to the overview."""
-    user = request.user
-    if access.works_in_unit(user):
-        return redirect("directives:my_assignments")
-    today = timezone.localdate()
-    directives = list(
-        directive_access.visible_directives(user)
-        .filter(sections__isnull=False)
-        .distinct()
-        .select_related("issuing_body")
-    )
-    counts = bucket_counts_by_directive(directive_access.visible_assignments(user), today)
-    overview = []
-    for directive in directives:
-        directive_counts = counts.get(directive.pk, {})
-        total = sum(directive_counts.values())
-        overview.append(
-            {
-                "directive": directive,
-                "counts": [(bucket, directive_counts.get(bucket, 0)) for bucket in BUCKET_ORDER],
-                "total": total,
-            }
-        )
-    can_manage = access.has_capability(user, access.Capability.MANAGE_DIRECTIVES)
-    return render(
-        request,
-        "units/home.html",
-        {
-            "overview": overview,
-            "today": today,
-            "can_manage": can_manage,
-            "waiting_reports": reports_waiting_for(user),
-            "documents_waiting": documents_waiting_for(user) if can_manage else [],
-        },
-    )
 
 
 # --- Signing in: the lockout page and passwords -------------------------------------------------

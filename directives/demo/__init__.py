@@ -246,6 +246,9 @@ def load_demo_commune(*, today: datetime.date, password: str | None) -> DemoResu
     dispatch = load_son_mai_dispatch()
     politburo, province, commune = _organisations(result)
     units = _units(commune, result)
+    if commune.monitoring_unit_id is None:
+        commune.monitoring_unit = units["VHXH"]
+        commune.save(update_fields=["monitoring_unit"])
     _accounts(commune, units, result, password=password)
     directive = _directive_chain(commune, politburo, province, units, dispatch, result)
     add_indicators(directive)

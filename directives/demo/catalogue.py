@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from directives.choices import AssignmentRole, Cadence, TaskType
-from units.choices import Role, UnitKind
+from units.choices import UNIT_HEAD_ROLES, Role, UnitKind
 from units.models import Unit
 
 #: Known password of every demo account; the command refuses to set it when DEBUG is off.
@@ -174,7 +174,7 @@ def assignees(section: int, item: int, units: dict[str, Unit]) -> list[tuple[Uni
 UNIT_HEADS = {
     account.unit_code: account.username
     for account in ROLE_ACCOUNTS + OTHER_HEADS
-    if account.role in (Role.UNIT_HEAD, Role.HAMLET_HEAD)
+    if account.role in UNIT_HEAD_ROLES
 }
 MONITORING_OFFICER = "vhxh"
 

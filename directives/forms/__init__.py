@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +12,7 @@ from directives.imports import MAX_IMPORT_FILE_BYTES
 from directives.models import Assignment, Indicator
 from directives.periods import recent_periods
 from sonmai.formats.vi.formats import DATE_INPUT_FORMATS
+from sonmai.lib.formhelpers import crispy_helper
 from sonmai.lib.vntext import nfc
 
 RESULTS_MAX = 5000
@@ -90,13 +90,6 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data if item]
         return [single(data, initial)] if data else []
-
-
-def crispy_helper() -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    return helper
 
 
 class ProgressUpdateForm(forms.Form):

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from directives import notices
+from directives import signals
 from directives.choices import ExtensionState
 from directives.models import Assignment, DeadlineChange, ExtensionRequest
 from sonmai.lib.actor import acting_as
@@ -46,7 +46,7 @@ def request_extension(
             raise ExtensionError(
                 _("Đã có một đề nghị gia hạn đang chờ quyết định cho nhiệm vụ này.")
             ) from None
-        notices.extension_requested(extension, actor=actor)
+        signals.extension_requested.send(sender=ExtensionRequest, instance=extension, actor=actor)
         return extension
 
 
@@ -85,7 +85,7 @@ def decide_extension(
         else:
             locked.state = ExtensionState.REFUSED
             locked.save()
-        notices.extension_decided(locked, actor=actor)
+        signals.extension_decided.send(sender=ExtensionRequest, instance=locked, actor=actor)
     return locked
 
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from directives import notices
+from directives import signals
 from directives.choices import ConcernKind, ConcernStatus, ExplanationState
 from directives.models import Assignment, Concern, ExplanationRequest, ProgressUpdate, Urging
 from sonmai.lib.actor import acting_as
@@ -69,7 +69,7 @@ def _move_concern(concern: Concern, *, actor: object, status: str, answer: str) 
         if status == ConcernStatus.RESOLVED:
             locked.resolved_at = locked.answered_at
         locked.save()
-        notices.concern_answered(locked, actor=actor)
+        signals.concern_answered.send(sender=Concern, instance=locked, actor=actor)
     return locked
 
 
@@ -81,7 +81,7 @@ def urge(assignments: list[Assignment], *, actor: object, message: str) -> list[
             for assignment in assignments
         ]
         for urging in urgings:
-            notices.urged(urging, actor=actor)
+            signals.urged.send(sender=Urging, instance=urging, actor=actor)
     return urgings
 
 
@@ -97,7 +97,9 @@ def request_explanation(
         explanation = ExplanationRequest.objects.create(
             assignment=assignment, requested_by=actor, question=question, answer_due=answer_due
         )
-        notices.explanation_requested(explanation, actor=actor)
+        signals.explanation_requested.send(
+            sender=ExplanationRequest, instance=explanation, actor=actor
+        )
     return explanation
 
 
@@ -113,5 +115,5 @@ def answer_explanation(
         locked.answered_by = actor
         locked.answered_at = timezone.now()
         locked.save()
-        notices.explanation_answered(locked, actor=actor)
+        signals.explanation_answered.send(sender=ExplanationRequest, instance=locked, actor=actor)
     return locked

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from directives import notices
+from directives import signals
 from directives.choices import AssignmentStatus, ReviewState, UpdateKind
 from directives.models import Assignment, Evidence, IndicatorValue, ProgressUpdate
 from directives.services.followup import record_concerns
@@ -198,7 +198,7 @@ def _review(update: ProgressUpdate, *, actor: object, state: str, note: str) -> 
         if state == ReviewState.RETURNED:
             if locked.kind == UpdateKind.PROGRESS:
                 refresh_state(assignment)
-            notices.update_returned(locked, actor=actor)
+            signals.update_returned.send(sender=ProgressUpdate, instance=locked, actor=actor)
     return locked
 
 

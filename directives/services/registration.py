@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from directives import reminders
 from directives.choices import AssignmentRole, DocumentImportState, DocumentType
 from directives.docimport.citations import notation_key
 from directives.models import Assignment, Directive, DirectiveImport, Section, Task
@@ -280,9 +281,7 @@ def _check(data: DirectiveData) -> None:
 
 
 def _schedule(assignment_ids: list[int]) -> None:
-    from notifications.planning import schedule_assignments
-
-    schedule_assignments(assignment_ids, timezone.now())
+    reminders.schedule(assignment_ids, timezone.now())
 
 
 # --- Registering -----------------------------------------------------------------------------

@@ -156,11 +156,16 @@ def _default_urge_message(assignments: list) -> str:
     """The message is sent to units, who read it in Vietnamese."""
     if not assignments:
         return ""
+    directives = {assignment.task.section.directive for assignment in assignments}
+    directive = next(iter(directives))
     return _(
         "Đề nghị đơn vị khẩn trương thực hiện và cập nhật kết quả các nhiệm vụ được giao "
-        "theo Công văn triển khai Kết luận 221-KL/TW; báo cáo khó khăn, vướng mắc (nếu có) "
-        "để Phòng Văn hóa - Xã hội tổng hợp, báo cáo UBND tỉnh."
-    )
+        "theo %(directive)s; báo cáo khó khăn, vướng mắc (nếu có) để %(office)s tổng hợp, "
+        "báo cáo UBND tỉnh."
+    ) % {
+        "directive": directive.title if len(directives) == 1 else _("các văn bản chỉ đạo"),
+        "office": directive.organisation.monitoring_office,
+    }
 
 
 @login_required

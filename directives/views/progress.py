@@ -12,6 +12,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -106,7 +107,10 @@ def update_create(request: HttpRequest, pk: int) -> HttpResponse:
                 form = ProgressUpdateForm(fresh, assignment=assignment, indicators=indicators)
                 form.is_valid()
             else:
-                messages.success(request, _("Đã gửi cập nhật. Phòng Văn hóa - Xã hội sẽ xem xét."))
+                office = capfirst(request.user.organisation.monitoring_office)
+                messages.success(
+                    request, _("Đã gửi cập nhật. %(office)s sẽ xem xét.") % {"office": office}
+                )
                 return redirect(f"{detail_url}#cap-nhat-{update.pk}")
     else:
         # ?token= continues a form whose files were already uploaded (after removing one).

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from directives import access, editor
+from directives import access, editor, reminders
 from directives.choices import DocumentImportState
 from directives.forms.registration import DocumentUploadForm
 from directives.models import DirectiveImport
@@ -34,7 +34,6 @@ from directives.services.registration import (
     register_directive,
     update_directive,
 )
-from notifications.planning import first_reminders
 from sonmai.lib import downloads
 from sonmai.lib.uploads import upload_limit
 from sonmai.lib.vndate import short_datetime
@@ -223,7 +222,7 @@ def _announce(request: HttpRequest, directive: object) -> None:
     ids = list(
         Assignment.objects.filter(task__section__directive=directive).values_list("pk", flat=True)
     )
-    first = [moment for moment in first_reminders(ids, timezone.now()).values() if moment]
+    first = reminders.first_reminder(ids, timezone.now())
     text = ngettext(
         "Đã đăng ký văn bản với %(count)d phân công.",
         "Đã đăng ký văn bản với %(count)d phân công.",
@@ -231,7 +230,7 @@ def _announce(request: HttpRequest, directive: object) -> None:
     ) % {"count": len(ids)}
     if first:
         text += " " + _("Nhắc việc đã lên lịch, lần đầu lúc %(when)s.") % {
-            "when": short_datetime(min(first))
+            "when": short_datetime(first)
         }
     messages.success(request, text)
 

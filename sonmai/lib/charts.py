@@ -9,7 +9,7 @@ it (``svg { width: 100%; height: auto; }``), in the PDF it is placed as an image
 Public interface (used by the PDF report and, later, the web dashboard)::
 
     bucket_totals_chart(counts: Mapping[Bucket | str, int], *, title: str) -> str
-        One horizontal bar per official bucket, in BUCKET_ORDER and BUCKET_COLOURS, with
+        One horizontal bar per official bucket, in the order and colours of the palette, with
         "count (share %)" at the end of each bar; a stacked bar on top shows the mix.
     unit_percent_chart(rows: Sequence[tuple[str, int | float]], *, title: str) -> str
         One bar per unit: its name (wrapped) and the percent of its assignments done, 0–100.
@@ -18,6 +18,10 @@ Public interface (used by the PDF report and, later, the web dashboard)::
 
 Labels are Vietnamese (the bucket names come from ``Bucket.label``); text uses ``FONT_FAMILY``,
 the serif family the report's PDF embeds, so both look alike.
+
+This module sits at the bottom of the layers and knows no app: the buckets, their order and
+their colours are the directives app's, which hands them over once with ``use_palette`` from
+``DirectivesConfig.ready``.
 """
 
 from __future__ import annotations
@@ -25,12 +29,12 @@ from __future__ import annotations
 import datetime
 import textwrap
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
 from xml.sax.saxutils import escape, quoteattr
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-
-from directives.choices import BUCKET_COLOURS, BUCKET_ORDER, Bucket
 
 FONT_FAMILY = "'Liberation Serif', 'Times New Roman', Tinos, serif"
 WIDTH = 480
@@ -38,9 +42,41 @@ FONT_SIZE = 13
 SMALL_FONT_SIZE = 11
 TEXT_COLOUR = "#212529"
 GRID_COLOUR = "#ced4da"
-DONE_COLOUR = BUCKET_COLOURS[Bucket.DONE_ON_TIME]
 #: Characters per line of a wrapped label (about 190 units of width at 13 units per em).
 LABEL_CHARS = 28
+
+
+class Bucket(Protocol):
+    """A category the charts count: a ``TextChoices`` member (a string with a ``label``)."""
+
+    @property
+    def label(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Palette:
+    """The buckets in the order they are listed, each one's colour, and the colours of work
+    done (a unit's full bar, the weekly line) and of work under way."""
+
+    order: Sequence[Bucket]
+    colours: Mapping[Bucket, str]
+    done: str
+    in_progress: str
+
+
+_palette: Palette | None = None
+
+
+def use_palette(palette: Palette) -> None:
+    """Set the buckets and colours every chart draws with (once, at start-up)."""
+    global _palette
+    _palette = palette
+
+
+def palette() -> Palette:
+    if _palette is None:
+        raise RuntimeError("No chart palette: the directives app registers it in ready().")
+    return _palette
 
 
 def _number(value: float) -> str:
@@ -100,8 +136,9 @@ def bucket_totals_chart(
     counts: Mapping[Bucket | str, int], *, title: str, show_title: bool = True
 ) -> str:
     """Horizontal bars of the bucket totals, with a stacked bar of the whole on top."""
+    colours = palette().colours
     values = [
-        (bucket, int(counts.get(bucket, counts.get(str(bucket), 0)))) for bucket in BUCKET_ORDER
+        (bucket, int(counts.get(bucket, counts.get(str(bucket), 0)))) for bucket in palette().order
     ]
     total = sum(count for _bucket, count in values)
     label_width, bar_left, bar_right = 200.0, 208.0, WIDTH - 78.0
@@ -119,7 +156,7 @@ def bucket_totals_chart(
         width = WIDTH * count / total
         body.append(
             f'<rect x="{_number(x)}" y="{_number(stack_y)}" width="{_number(width)}" '
-            f'height="10" fill="{BUCKET_COLOURS[bucket]}"/>'
+            f'height="10" fill="{colours[bucket]}"/>'
         )
         x += width
     if not total:
@@ -135,7 +172,7 @@ def bucket_totals_chart(
         width = bar_span * count / scale
         body.append(
             f'<rect x="{_number(bar_left)}" y="{_number(y)}" width="{_number(max(width, 0))}" '
-            f'height="{_number(bar_height)}" fill="{BUCKET_COLOURS[bucket]}"/>'
+            f'height="{_number(bar_height)}" fill="{colours[bucket]}"/>'
         )
         body.append(_text(bar_left + width + 4, y + 12, f"{count} ({_percent_text(share)})"))
         y += row_height
@@ -168,7 +205,7 @@ def unit_percent_chart(
         lines = max(1, len(textwrap.wrap(name, LABEL_CHARS)))
         height = max(20.0, lines * line_height + 6)
         rows_svg.append(_wrapped(192, y + 13, name, line_height, text_anchor="end"))
-        colour = DONE_COLOUR if value >= 100 else BUCKET_COLOURS[Bucket.IN_PROGRESS]
+        colour = palette().done if value >= 100 else palette().in_progress
         rows_svg.append(
             f'<rect x="{_number(bar_left)}" y="{_number(y + 2)}" '
             f'width="{_number(bar_span * value / 100)}" height="14" fill="{colour}"/>'
@@ -193,6 +230,7 @@ def weekly_done_chart(
     points: Sequence[tuple[datetime.date, int | float]], *, title: str, show_title: bool = True
 ) -> str:
     """Share done at the end of each week, as an area under a line (0–100 %)."""
+    done = palette().done
     left, right = 44.0, WIDTH - 12.0
     top = 34.0 if show_title else 12.0
     bottom = top + 180.0
@@ -217,13 +255,11 @@ def weekly_done_chart(
         first_x, last_x = coordinates[0][0], coordinates[-1][0]
         body.append(
             f'<polygon points="{_number(first_x)},{_number(bottom)} {line} '
-            f'{_number(last_x)},{_number(bottom)}" fill="{DONE_COLOUR}" fill-opacity="0.18"/>'
+            f'{_number(last_x)},{_number(bottom)}" fill="{done}" fill-opacity="0.18"/>'
         )
-        body.append(
-            f'<polyline points="{line}" fill="none" stroke="{DONE_COLOUR}" stroke-width="2.5"/>'
-        )
+        body.append(f'<polyline points="{line}" fill="none" stroke="{done}" stroke-width="2.5"/>')
         for x, y in coordinates:
-            body.append(f'<circle cx="{_number(x)}" cy="{_number(y)}" r="3" fill="{DONE_COLOUR}"/>')
+            body.append(f'<circle cx="{_number(x)}" cy="{_number(y)}" r="3" fill="{done}"/>')
         last_percent = float(points[-1][1])
         body.append(
             _text(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -23,3 +24,10 @@ def int_list(values: list[str], *, limit: int = 2**31 - 1) -> list[int]:
         if value.isascii() and value.isdecimal() and 0 < int(value) <= limit:
             ids.append(int(value))
     return ids
+
+
+def absolute_url(path: str) -> str:
+    """A path inside the portal made absolute with ``settings.SITE_URL`` (for e-mails)."""
+    if path.startswith(("http://", "https://")):
+        return path
+    return settings.SITE_URL.rstrip("/") + "/" + path.lstrip("/")

@@ -3,15 +3,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.signing import create_self_signed_certificate
-
-DEMO_COMMON_NAME = "UBND xã Sơn Mai"
-DEMO_ORGANISATION = "Ủy ban nhân dân xã Sơn Mai"
+from reports.signing import demo_credentials
 
 
 class Command(BaseCommand):
     help = (
-        "Tạo chứng thư số tự ký của UBND xã Sơn Mai (khóa RSA và chứng thư PEM) trong var/signing/ "
+        "Tạo chứng thư số tự ký của xã dùng cổng (khóa RSA và chứng thư PEM) trong var/signing/ "
         "để trình diễn ký số báo cáo. Không dùng cho văn bản thật."
     )
 
@@ -20,23 +17,24 @@ class Command(BaseCommand):
             "--directory",
             type=Path,
             default=settings.REPORT_SIGNING_DIR,
-            help="Thư mục ghi demo-cert.pem và demo-key.pem (mặc định: var/signing/).",
+            help="Thư mục ghi chứng thư và khóa mẫu (mặc định: var/signing/).",
         )
         parser.add_argument(
             "--force", action="store_true", help="Tạo lại dù đã có chứng thư trong thư mục."
         )
-
-    def handle(self, *args, directory: Path, force: bool, **options):
-        existing = directory / "demo-cert.pem"
-        if existing.exists() and not force:
-            raise CommandError(f"Đã có chứng thư {existing}; dùng --force để tạo lại.")
-        credentials = create_self_signed_certificate(
-            directory,
-            common_name=DEMO_COMMON_NAME,
-            organisation=DEMO_ORGANISATION,
-            locality="Sơn Mai",
-            province="Quảng Ngãi",
+        parser.add_argument(
+            "--if-missing",
+            action="store_true",
+            help="Không làm gì (và không báo lỗi) khi đã có chứng thư trong thư mục.",
         )
+
+    def handle(self, *args, directory: Path, force: bool, if_missing: bool, **options):
+        existing = demo_credentials(directory, create=False)
+        if existing is not None and not force:
+            if if_missing:
+                return
+            raise CommandError(f"Đã có chứng thư {existing.cert_path}; dùng --force để tạo lại.")
+        credentials = demo_credentials(directory, force=True)
         self.stdout.write(self.style.SUCCESS(f"Đã tạo chứng thư: {credentials.cert_path}"))
         self.stdout.write(f"Khóa bí mật: {credentials.key_path}")
         self.stdout.write(

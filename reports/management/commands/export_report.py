@@ -9,15 +9,16 @@ from django.db.utils import DatabaseError
 from directives.demo import load_demo_commune
 from reports import demo, samples, services
 from reports.choices import ExportFormat
-from reports.management.commands.create_demo_certificate import (
-    DEMO_COMMON_NAME,
-    DEMO_ORGANISATION,
-)
 from reports.models import Report
 from reports.renderers.docx_export import render_report_docx
 from reports.renderers.edxml import build_edxml
 from reports.renderers.pdf import render_report_pdf
-from reports.signing import SigningCredentials, create_self_signed_certificate, sign_report_pdf
+from reports.signing import (
+    SigningCredentials,
+    commune_credentials,
+    demo_credentials,
+    sign_report_pdf,
+)
 from reports.snapshot import ReportSnapshot
 
 
@@ -79,7 +80,7 @@ class Command(BaseCommand):
                     content,
                     snapshot=snapshot,
                     box=rendered.signature_box,
-                    credentials=self._credentials(),
+                    credentials=self._credentials(snapshot),
                 )
             if format == ExportFormat.EDXML:
                 content = build_edxml(
@@ -119,21 +120,18 @@ class Command(BaseCommand):
                 f"Không đọc được cơ sở dữ liệu ({error}). Chạy `python manage.py migrate` trước."
             ) from error
 
-    def _credentials(self) -> SigningCredentials:
-        if settings.REPORT_SIGNING_CERT and settings.REPORT_SIGNING_KEY:
-            return SigningCredentials.from_settings()
-        directory = settings.REPORT_SIGNING_DIR
-        cert, key = directory / "demo-cert.pem", directory / "demo-key.pem"
-        if cert.is_file() and key.is_file():
-            return SigningCredentials(cert, key)
-        self.stdout.write(f"Chưa có chứng thư số: tạo chứng thư tự ký trong {directory}.")
-        return create_self_signed_certificate(
-            directory,
-            common_name=DEMO_COMMON_NAME,
-            organisation=DEMO_ORGANISATION,
-            locality="Sơn Mai",
-            province="Quảng Ngãi",
-        )
+    def _credentials(self, snapshot: ReportSnapshot) -> SigningCredentials:
+        configured = settings.REPORT_SIGNING_CERT and settings.REPORT_SIGNING_KEY
+        if not configured and demo_credentials(create=False) is None:
+            directory = settings.REPORT_SIGNING_DIR
+            self.stdout.write(f"Chưa có chứng thư số: tạo chứng thư tự ký trong {directory}.")
+        commune = snapshot.organisation
+        subject = {
+            "common_name": commune.short_name or commune.name,
+            "organisation": commune.name,
+            "locality": commune.place_name,
+        }
+        return commune_credentials(allow_demo=True, subject=subject)
 
     def _existing(self, report_id: int, format: str) -> bytes:
         """A report of the portal: the stored signed PDF once approved, else its draft."""

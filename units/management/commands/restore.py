@@ -118,7 +118,7 @@ class Command(BaseCommand):
             label = "Chứng thư" if role == "certificate" else "Khóa bí mật"
             self.stdout.write(f"{label}: {path}")
         configured = settings.REPORT_SIGNING_CERT and settings.REPORT_SIGNING_KEY
-        demo = {path.name for path in paths.values()} <= {"demo-cert.pem", "demo-key.pem"}
+        demo = {path.name for path in paths.values()} <= set(settings.REPORT_SIGNING_DEMO_FILES)
         # With DEBUG on, the demo pair in REPORT_SIGNING_DIR is found without any variable.
         if not configured and not (settings.DEBUG and demo):
             self.stdout.write(
