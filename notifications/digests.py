@@ -10,14 +10,15 @@ import datetime
 from collections import defaultdict
 from collections.abc import Sequence
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from directives.choices import CADENCE_MONTHS, AssignmentStatus, ReviewState
+from directives.choices import CADENCE_MONTHS, AssignmentStatus
 from directives.models import Assignment
+from directives.models.progress import counting_condition
 from notifications.choices import NotificationKind
 from notifications.policy import report_date_before
 from notifications.workdays import WorkCalendar
@@ -266,11 +267,7 @@ def office_digest(
         open_assignments()
         .filter(unit__organisation_id=organisation_id)
         .annotate(
-            last_report=Max(
-                "updates__created_at",
-                filter=~Q(updates__review_state=ReviewState.RETURNED)
-                & Q(updates__removed_at__isnull=True),
-            )
+            last_report=Max("updates__created_at", filter=counting_condition("updates__"))
         )
     )
     for assignment in assignments.order_by("unit__position", "unit__name", "due_date", "pk"):

@@ -17,7 +17,8 @@ from collections.abc import Mapping, Sequence
 from django.utils.translation import gettext as _
 
 from directives.choices import BUCKET_ORDER, DocumentType
-from directives.models import Directive
+from directives.figures import Figures
+from directives.models import Assignment, Directive
 from reports import assemble, samples
 from reports.snapshot import (
     VIETNAM,
@@ -107,15 +108,18 @@ def demo_snapshot(
     """
     commune, directive = _commune_and_directive()
     today = period.data_to
-    assignments = assemble.directive_assignments(directive)
+    data = Figures(Assignment.objects.filter(task__section__directive=directive), today)
+    assignments = data.as_of_assignments(assemble.directive_assignments(data.assignments))
     results = assemble.task_results(assignments, today)
     sections = [
         (section.title, results.get(section.number, TaskResults(())))
         for section in directive.sections.order_by("number")
     ]
-    rows = assemble.unit_rows(assignments, today)
-    weekly = assemble.weekly_done(assignments, min(a.assigned_on for a in assignments), today)
-    late = assemble.late_items(assignments, today, late_reasons)
+    rows = assemble.unit_rows(assignments, today, data.last_updates())
+    weekly = assemble.week_points(data.weekly_share_done())
+    late = assemble.late_items(
+        data.late(), assignments, lambda assignment: late_reasons.get(assemble.citation(assignment))
+    )
     basis = directive.basis_chain()
     provincial = basis[-1] if basis else None
     introduction = _(

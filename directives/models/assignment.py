@@ -43,6 +43,31 @@ def behind_schedule(
     return percent_done + BEHIND_SCHEDULE_TOLERANCE < 100 * elapsed / span
 
 
+def classify(
+    status: str,
+    due_date: datetime.date | None,
+    completed_on: datetime.date | None,
+    today: datetime.date,
+) -> Bucket:
+    """The official classification on ``today`` from plain values (``Assignment.bucket``; the
+    same rule in SQL is ``AssignmentQuerySet.with_bucket``).
+
+    The due date itself is still within the deadline; a task finished on its due date is done
+    on time. Without a due date the task is ongoing (thường xuyên) until it is done.
+    """
+    if status == AssignmentStatus.DONE:
+        if due_date is None or completed_on <= due_date:
+            return Bucket.DONE_ON_TIME
+        return Bucket.DONE_LATE
+    if due_date is None:
+        return Bucket.ONGOING
+    if today > due_date:
+        return Bucket.OVERDUE
+    if status == AssignmentStatus.NOT_STARTED:
+        return Bucket.NOT_STARTED
+    return Bucket.IN_PROGRESS
+
+
 class AssignmentQuerySet(TrackedQuerySet):
     def with_bucket(self, today: datetime.date) -> AssignmentQuerySet:
         """Annotate ``current_bucket``: the same rule as ``Assignment.bucket``, in SQL."""
@@ -214,22 +239,8 @@ class Assignment(TrackedModel):
         return self.due_date is None
 
     def bucket(self, today: datetime.date) -> Bucket:
-        """The official classification on ``today`` (see ``AssignmentQuerySet.with_bucket``).
-
-        The due date itself is still within the deadline; a task finished on its due date is
-        done on time. Without a due date the task is ongoing (thường xuyên) until it is done.
-        """
-        if self.is_done:
-            if self.due_date is None or self.completed_on <= self.due_date:
-                return Bucket.DONE_ON_TIME
-            return Bucket.DONE_LATE
-        if self.due_date is None:
-            return Bucket.ONGOING
-        if today > self.due_date:
-            return Bucket.OVERDUE
-        if self.status == AssignmentStatus.NOT_STARTED:
-            return Bucket.NOT_STARTED
-        return Bucket.IN_PROGRESS
+        """The official classification on ``today`` (see ``classify``)."""
+        return classify(self.status, self.due_date, self.completed_on, today)
 
     def bucket_colour(self, today: datetime.date) -> str:
         return BUCKET_COLOURS[self.bucket(today)]

@@ -142,8 +142,8 @@ def refresh_state(assignment: Assignment) -> None:
     """Set status, percent and dates from the latest update that was not returned, then pass
     them on to the coordinating units that follow this assignment. ``assignment`` is locked."""
     latest = (
-        assignment.updates.filter(kind=UpdateKind.PROGRESS)
-        .exclude(review_state=ReviewState.RETURNED)
+        assignment.updates.counting()
+        .filter(kind=UpdateKind.PROGRESS)
         .order_by("-created_at", "-id")
         .first()
     )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directives import access
 from directives.choices import Bucket
+from directives.figures import Figures
 from directives.forms import ReviewForm
 from directives.history_display import describe, foreign_names, object_label
 from directives.models import (
@@ -205,7 +206,10 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "directive": assignment.task.section.directive,
             "partners": partners,
             "updates": updates,
-            "indicator_totals": indicator_totals(updates),
+            # The figures this task's units entered with the updates that count.
+            "indicator_totals": Figures(
+                Assignment.objects.filter(pk__in=[assignment.pk, *followers]), today
+            ).indicator_totals(),
             "history": history,
             "extensions": extensions,
             "pending_extension": next((e for e in extensions if e.is_pending), None),
@@ -228,17 +232,3 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_urge": policy.has_capability(user, policy.Capability.URGE_UNITS),
         },
     )
-
-
-def indicator_totals(updates: list[ProgressUpdate]) -> list[tuple[str, str, int]]:
-    """Sum of each figure over the updates that count (returned ones do not)."""
-    totals: dict[int, list] = {}
-    for update in updates:
-        if update.is_returned:
-            continue
-        for value in update.values.all():
-            entry = totals.setdefault(
-                value.indicator_id, [value.indicator.name, value.indicator.unit_of_measure, 0]
-            )
-            entry[2] += value.value
-    return [tuple(entry) for entry in totals.values()]
