@@ -34,6 +34,7 @@ from functools import cached_property
 from django.db.models import Max, Q, QuerySet, Sum
 from django.utils import timezone
 
+from directives import calendar
 from directives.choices import (
     BUCKET_ORDER,
     AssignmentRole,
@@ -231,16 +232,18 @@ class Figures:
 
     def late(self, since: datetime.date | None = None) -> list[Late]:
         """Overdue on ``as_of``, or finished after the deadline (on or after ``since``: what
-        was finished late before was reported then); most late first."""
+        was finished late before was reported then), by how many working days; most late
+        first."""
+        work = calendar.WorkCalendar.current()
         items = []
         for state in self.states:
             bucket = state.bucket(self.as_of)
             if bucket == Bucket.OVERDUE:
-                days = (self.as_of - state.due_date).days
+                days = calendar.days_late(state.due_date, self.as_of, work)
             elif bucket == Bucket.DONE_LATE:
                 if since is not None and state.completed_on < since:
                     continue
-                days = (state.completed_on - state.due_date).days
+                days = calendar.days_late(state.due_date, state.completed_on, work)
             else:
                 continue
             items.append(Late(state, days))

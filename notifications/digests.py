@@ -16,17 +16,21 @@ from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from directives.choices import CADENCE_MONTHS, AssignmentStatus
+from directives.calendar import (
+    CADENCE_MONTHS,
+    WorkCalendar,
+    days_late,
+    days_left,
+    due_soon_until,
+    report_date_before,
+)
+from directives.choices import AssignmentStatus
 from directives.models import Assignment
 from directives.models.progress import counting_condition
 from notifications.choices import NotificationKind
-from notifications.policy import report_date_before
-from notifications.workdays import WorkCalendar
 from sonmai.lib.vndate import long_date
 
 K = NotificationKind
-#: A unit's digest also lists what falls due within this many working days.
-DUE_SOON_WORKING_DAYS = 7
 OPEN = (AssignmentStatus.NOT_STARTED, AssignmentStatus.IN_PROGRESS)
 #: A digest lists at most this many of the unit's other open tasks (the page has them all).
 MAX_OTHERS = 20
@@ -55,7 +59,7 @@ def situation(
     if due is None:
         return _("Nhiệm vụ thường xuyên.")
     if today < due:
-        days = calendar.working_days_between(today, due)
+        days = days_left(due, today, calendar)
         return ngettext(
             "Còn %(days)d ngày làm việc, hạn hoàn thành %(date)s.",
             "Còn %(days)d ngày làm việc, hạn hoàn thành %(date)s.",
@@ -63,7 +67,7 @@ def situation(
         ) % {"days": days, "date": long_date(due)}
     if today == due:
         return _("Hết hạn hôm nay, %(date)s.") % {"date": long_date(due)}
-    days = max(calendar.working_days_between(due, today), 1)
+    days = days_late(due, today, calendar)
     return ngettext(
         "Quá hạn %(days)d ngày làm việc (hạn %(date)s).",
         "Quá hạn %(days)d ngày làm việc (hạn %(date)s).",
@@ -151,7 +155,7 @@ def unit_message(
         items.append(item(assignment, today, calendar, kind=reminder.kind, report_date=report_date))
     items.sort(key=lambda entry: (entry["due_date"] or "9999", entry["citation"], entry["task"]))
     shown = {assignment.pk for assignment, _reminder in triggered}
-    horizon = calendar.add_working_days(today, DUE_SOON_WORKING_DAYS)
+    horizon = due_soon_until(today, calendar)
     related = (
         open_assignments()
         .filter(unit=unit, due_date__lte=horizon)
@@ -266,9 +270,7 @@ def office_digest(
     assignments = (
         open_assignments()
         .filter(unit__organisation_id=organisation_id)
-        .annotate(
-            last_report=Max("updates__created_at", filter=counting_condition("updates__"))
-        )
+        .annotate(last_report=Max("updates__created_at", filter=counting_condition("updates__")))
     )
     for assignment in assignments.order_by("unit__position", "unit__name", "due_date", "pk"):
         if assignment.due_date and assignment.due_date < today:

@@ -83,8 +83,9 @@ def _assignments(report: Report, data: Figures) -> list[Assignment]:
     return data.as_of_assignments(assemble.directive_assignments(data.assignments))
 
 
-def indicator_totals(data: Figures, report: Report) -> list[Indicator]:
+def indicator_totals(report: Report, data: Figures | None = None) -> list[Indicator]:
     """The figures units entered in the window with the updates that count, per indicator."""
+    data = data or report_figures(report)
     return [
         Indicator(name, unit, total)
         for name, unit, total in data.indicator_totals(since=report.data_from)
@@ -276,7 +277,7 @@ def compile_snapshot(
         leadership=report.paragraphs("leadership"),
         sections=sections,
         rows=rows,
-        indicators=indicator_totals(data, report),
+        indicators=indicator_totals(report, data),
         issues=issues(report),
         late=late_items(report, data, assignments),
         next_tasks=report.next_tasks_list(),

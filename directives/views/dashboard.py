@@ -15,12 +15,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from directives import access, dashboard, excel
+from directives.calendar import add_working_days
 from directives.choices import BUCKET_ORDER, Cadence, ConcernStatus
 from directives.figures import Figures
 from directives.forms import DashboardFilterForm
 from directives.models import Concern, Section
 from directives.periods import period_containing
-from notifications.workdays import add_working_days
 from sonmai.lib import charts
 from units import access as policy
 

@@ -27,9 +27,6 @@ from directives.services.progress import pending_returns
 from directives.services.summaries import bucket_counts_by_directive, summarise_buckets
 from units import access as policy
 
-#: Days ahead in which a deadline counts as "due soon" on a unit's list.
-DUE_SOON_DAYS = 7
-
 
 @login_required
 def directive_list(request: HttpRequest) -> HttpResponse:
@@ -96,7 +93,8 @@ class AssignmentGroup:
 
 
 def group_by_urgency(assignments: list[Assignment], today: datetime.date) -> list[AssignmentGroup]:
-    """Overdue, due within DUE_SOON_DAYS, in progress, ongoing, done: the order a unit works in."""
+    """Overdue, due soon (``directives.calendar``: working days), in progress, ongoing, done:
+    the order a unit works in."""
     groups = {
         "overdue": AssignmentGroup(_("Quá hạn"), "overdue"),
         "due_soon": AssignmentGroup(_("Sắp đến hạn"), "due_soon"),
@@ -113,7 +111,7 @@ def group_by_urgency(assignments: list[Assignment], today: datetime.date) -> lis
             key = "done"
         elif bucket == Bucket.ONGOING:
             key = "ongoing"
-        elif assignment.days_left(today) <= DUE_SOON_DAYS:
+        elif assignment.is_due_soon(today):
             key = "due_soon"
         else:
             key = "in_progress"

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from directives import dashboard
-from directives.figures import Figures
 from directives.choices import AssignmentStatus, Bucket, Cadence, ConcernStatus, ReviewState
+from directives.figures import Figures
 from directives.models import Assignment, Concern, ExplanationRequest, ProgressUpdate, Urging
 from directives.periods import parse_key
 from directives.services.progress import ProgressInput, return_update, submit_progress

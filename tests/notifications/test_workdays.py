@@ -7,10 +7,10 @@ import time_machine
 from django.test import override_settings
 from django.utils import timezone
 
-from notifications import workdays
-from notifications.choices import WorkdayExceptionKind
-from notifications.models import WorkdayException
-from notifications.workdays import WorkCalendar
+from directives import calendar as workdays
+from directives.calendar import WorkCalendar
+from directives.choices import WorkdayExceptionKind
+from directives.models import WorkdayException
 
 D = datetime.date
 VN = timezone.get_fixed_timezone(7 * 60)
