@@ -109,6 +109,7 @@ _FIELDS = (
     "completed_on",
     "role",
     "lead_assignment_id",
+    "started_on",
 )
 
 
@@ -172,6 +173,14 @@ def read_states(assignments: QuerySet[Assignment], as_of: datetime.date) -> list
         driver = drivers[row[0]]
         if driver in changed:
             state = _state_from_update(state, latest.get(driver))
+        else:
+            # Dates set without an update (an import, the admin, the demo) are taken at their
+            # word: work finished or started after the day had not been, on the day.
+            if state.is_done and state.completed_on > as_of:
+                state = replace(state, status=AssignmentStatus.IN_PROGRESS, completed_on=None)
+            started_on = row[10]
+            if started_on and started_on > as_of and not state.is_done:
+                state = replace(state, status=AssignmentStatus.NOT_STARTED)
         states.append(state)
     return states
 
