@@ -184,6 +184,17 @@ def return_update(update: ProgressUpdate, *, actor: object, reason: str) -> Prog
     return _review(update, actor=actor, state=ReviewState.RETURNED, note=reason)
 
 
+def remove_update(update: ProgressUpdate, *, actor: object) -> None:
+    """Take an update back (removed, never deleted): it stops counting, and the assignment's
+    status follows the updates that still count."""
+    with acting_as(actor), transaction.atomic():
+        assignment = Assignment.objects.select_for_update().get(pk=update.assignment_id)
+        locked = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
+        locked.delete()
+        if locked.kind == UpdateKind.PROGRESS:
+            refresh_state(assignment)
+
+
 def _review(update: ProgressUpdate, *, actor: object, state: str, note: str) -> ProgressUpdate:
     with acting_as(actor), transaction.atomic():
         assignment = Assignment.objects.select_for_update().get(pk=update.assignment_id)
