@@ -10,6 +10,7 @@ Everything is read in a fixed number of queries whatever the size of the commune
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections import defaultdict
 
@@ -190,6 +191,8 @@ def _period(report: Report) -> Period:
 
 
 def _introduction(report: Report, period: Period, cut: datetime.date) -> tuple[str, ...]:
+    # The window as far as the figures go: a report submitted early says where they stop.
+    window = dataclasses.replace(period, data_to=min(cut, period.data_to)).window_text
     directive = report.directive
     organisation = report.organisation
     basis = directive.basis_chain()
@@ -204,7 +207,7 @@ def _introduction(report: Report, period: Period, cut: datetime.date) -> tuple[s
             "directive": directive.title,
             "subject": directive.subject,
             "place": organisation.place_name,
-            "window": period.window_text,
+            "window": window,
         }
     elif provincial is None:
         opening = _(
@@ -215,7 +218,7 @@ def _introduction(report: Report, period: Period, cut: datetime.date) -> tuple[s
             "subject": directive.subject,
             "place": organisation.place_name,
             "period": period.label,
-            "window": period.window_text,
+            "window": window,
         }
     else:
         opening = _(
@@ -228,7 +231,7 @@ def _introduction(report: Report, period: Period, cut: datetime.date) -> tuple[s
             "subject": directive.subject,
             "place": organisation.place_name,
             "period": period.label,
-            "window": period.window_text,
+            "window": window,
         }
     lines = [opening, f"{figures_as_of_text(cut)}."]
     replaced = report.replaces
