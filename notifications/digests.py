@@ -24,7 +24,7 @@ from directives.calendar import (
     due_soon_until,
     report_date_before,
 )
-from directives.choices import AssignmentStatus
+from directives.choices import AssignmentStatus, Bucket
 from directives.models import Assignment
 from directives.models.progress import counting_condition
 from notifications.choices import NotificationKind
@@ -111,7 +111,7 @@ def item(
         ),
         "unit": str(assignment.unit),
         "due_date": assignment.due_date.isoformat() if assignment.due_date else "",
-        "overdue": bool(assignment.due_date and assignment.due_date < today),
+        "overdue": assignment.bucket(today) == Bucket.OVERDUE,
         "percent_done": assignment.percent_done,
         "status": _cached(("status", assignment.status), assignment.get_status_display),
         "situation": situation(assignment, today, calendar, report_date=report_date),
@@ -273,7 +273,7 @@ def office_digest(
         .annotate(last_report=Max("updates__created_at", filter=counting_condition("updates__")))
     )
     for assignment in assignments.order_by("unit__position", "unit__name", "due_date", "pk"):
-        if assignment.due_date and assignment.due_date < today:
+        if assignment.bucket(today) == Bucket.OVERDUE:
             per_unit[str(assignment.unit)]["overdue"].append(item(assignment, today, calendar))
         missed = not_reported(assignment, today)
         if missed:
