@@ -150,17 +150,17 @@ def read_states(assignments: QuerySet[Assignment], as_of: datetime.date) -> list
         Q(assignment_id__in=ids) | Q(assignment_id__in=assignments.values("lead_assignment_id")),
         kind=UpdateKind.PROGRESS,
     )
-    changed = set(
-        progress.filter(
-            Q(created_at__gte=until) | Q(removed_at__gte=until) | Q(reviewed_at__gte=until)
-        )
-        .values_list("assignment_id", flat=True)
-        .distinct()
+    since_then = progress.filter(
+        Q(created_at__gte=until) | Q(removed_at__gte=until) | Q(reviewed_at__gte=until)
     )
+    changed = set(since_then.values_list("assignment_id", flat=True).distinct())
     latest: dict[int, tuple[str, int | None, datetime.date | None]] = {}
     if changed:
         for assignment_id, *values in (
-            progress.filter(counting_condition(until=until), assignment_id__in=changed)
+            progress.filter(
+                counting_condition(until=until),
+                assignment_id__in=since_then.values("assignment_id"),
+            )
             .order_by("created_at", "pk")
             .values_list("assignment_id", "status", "percent_done", "completed_on")
         ):
