@@ -183,7 +183,7 @@ def compose_body(
     issues: Sequence[Issue],
     late: Sequence[LateItem],
     next_tasks: Sequence[str],
-    not_reported: Sequence[str] = (),
+    not_reported: Sequence[str] | None = None,
     with_weekly_chart: bool = True,
 ) -> tuple[Part, ...]:
     """The standard outline of a periodic report on a directive.
@@ -206,15 +206,20 @@ def compose_body(
         "on_time": totals.done_on_time,
         "overdue": totals.overdue,
     }
+    unit_blocks: list[Block] = [UnitTable(tuple(rows))]
+    # Units not reported are said when known (sample bodies built without data say nothing).
     if not_reported:
-        reporting = _("Đơn vị chưa cập nhật tiến độ trong kỳ: %(units)s.") % {
-            "units": ", ".join(not_reported)
-        }
-    else:
-        reporting = _("Các đơn vị có nhiệm vụ chưa hoàn thành đều đã cập nhật tiến độ trong kỳ.")
-    unit_blocks: list[Block] = [
-        UnitTable(tuple(rows)),
-        Paragraph(reporting),
+        unit_blocks.append(
+            Paragraph(
+                _("Đơn vị chưa cập nhật tiến độ trong kỳ: %(units)s.")
+                % {"units": ", ".join(not_reported)}
+            )
+        )
+    elif not_reported is not None:
+        unit_blocks.append(
+            Paragraph(_("Các đơn vị có nhiệm vụ chưa hoàn thành đều đã cập nhật tiến độ trong kỳ."))
+        )
+    unit_blocks += [
         ChartFigure(ChartKind.UNIT_PERCENT, _("Tỷ lệ hoàn thành nhiệm vụ theo đơn vị")),
     ]
     if with_weekly_chart:

@@ -37,6 +37,7 @@ from reports.snapshot import (
     TaskResults,
     UnitRow,
     WeekPoint,
+    figures_as_of_text,
 )
 from units.choices import Role
 from units.models import Organisation
@@ -117,6 +118,9 @@ def demo_snapshot(
     ]
     rows = assemble.unit_rows(assignments, today, data.last_updates())
     weekly = assemble.week_points(data.weekly_share_done())
+    not_reported = tuple(
+        unit.display_name for unit in data.units_not_reported(since=period.data_from)
+    )
     late = assemble.late_items(
         data.late(), assignments, lambda assignment: late_reasons.get(assemble.citation(assignment))
     )
@@ -161,7 +165,7 @@ def demo_snapshot(
         source_directive=DirectiveReference(
             code=directive.code, title=directive.title, subject=directive.subject
         ),
-        introduction=(introduction,),
+        introduction=(introduction, f"{figures_as_of_text(today)}."),
         body=assemble.compose_body(
             leadership=leadership,
             sections=sections,
@@ -170,6 +174,7 @@ def demo_snapshot(
             issues=issues,
             late=late,
             next_tasks=next_tasks,
+            not_reported=not_reported,
         ),
         closing=(
             _(
@@ -189,6 +194,8 @@ def demo_snapshot(
         appendix=assemble.appendix(assignments, today),
         signed_at=signed_at,
         sample_data=sample_used,
+        figures_as_of=today,
+        units_not_reported=not_reported,
     )
 
 
