@@ -268,10 +268,12 @@ def prepare() -> dict[str, object]:
     """Steady state just before the window opens: schedules made, past reminders sent."""
     from django.utils import timezone
 
+    from directives.calendar import WorkCalendar
+    from directives.choices import WorkdayExceptionKind
+    from directives.models import WorkdayException
     from notifications import planning
-    from notifications.choices import DeliveryStatus, WorkdayExceptionKind
-    from notifications.models import Delivery, WorkdayException
-    from notifications.workdays import WorkCalendar
+    from notifications.choices import DeliveryStatus
+    from notifications.models import Delivery
 
     today = timezone.localdate()
     for day in (today, today + datetime.timedelta(days=1)):
@@ -300,8 +302,8 @@ def retime(window_open: str) -> dict[str, object]:
     """Move the schedules waiting for today's (late) window to the window opening at T."""
     from django.utils import timezone
 
+    from directives.calendar import WorkCalendar
     from notifications.models import ReminderSchedule
-    from notifications.workdays import WorkCalendar
 
     late_window = WorkCalendar.current().window_start(timezone.localdate())
     moved = ReminderSchedule.objects.filter(next_reminder_at=late_window).update(
@@ -331,10 +333,10 @@ def measure() -> dict[str, object]:
     from django.db import connection
     from django.utils import timezone
 
+    from directives.calendar import WorkCalendar
     from directives.models import Assignment
     from notifications import planning
     from notifications.models import ReminderSchedule
-    from notifications.workdays import WorkCalendar
 
     calendar = WorkCalendar.current()
     tomorrow = calendar.add_working_days(timezone.localdate(), 1)

@@ -6,9 +6,18 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from directives.calendar import public_holiday_name
 from directives.choices import AssignmentRole
 from directives.history_display import describe, foreign_names, object_label
-from directives.models import Assignment, Directive, HistoryEntry, Indicator, Section, Task
+from directives.models import (
+    Assignment,
+    Directive,
+    HistoryEntry,
+    Indicator,
+    Section,
+    Task,
+    WorkdayException,
+)
 from directives.services.extensions import change_due_date
 from sonmai.lib.i18n import portal_language
 from units.admin import OrganisationScopedAdmin
@@ -218,3 +227,17 @@ class HistoryEntryAdmin(OrganisationScopedAdmin):
         return format_html_join(
             mark_safe("<br>"), "{}: {} → {}", ((line.label, line.old, line.new) for line in lines)
         )
+
+
+@admin.register(WorkdayException)
+class WorkdayExceptionAdmin(admin.ModelAdmin):
+    """Announced days off and make-up working days (national, so not scoped)."""
+
+    list_display = ["date", "kind", "description", "public_holiday"]
+    list_filter = ["kind"]
+    search_fields = ["description"]
+    date_hierarchy = "date"
+
+    @admin.display(description=_lazy("ngày lễ theo thư viện"))
+    def public_holiday(self, obj: WorkdayException) -> str:
+        return public_holiday_name(obj.date) or "—"

@@ -90,14 +90,6 @@ class Cadence(models.TextChoices):
 #: another: the commune reports to the province monthly (the reports' default schedule).
 DEFAULT_ONGOING_CADENCE = Cadence.MONTHLY
 
-#: How many months one cadence period spans.
-CADENCE_MONTHS = {
-    Cadence.MONTHLY: 1,
-    Cadence.QUARTERLY: 3,
-    Cadence.HALF_YEARLY: 6,
-    Cadence.YEARLY: 12,
-}
-
 
 class AssignmentStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("Chưa thực hiện")
@@ -228,3 +220,8 @@ class UnitKindFilter(models.TextChoices):
             cls.SCHOOL: ["school"],
             cls.HEALTH: ["health_station"],
         }.get(value, [])
+
+
+class WorkdayExceptionKind(models.TextChoices):
+    DAY_OFF = "day_off", _("Ngày nghỉ (nghỉ bù, nghỉ theo thông báo)")
+    WORKING_DAY = "working_day", _("Ngày làm việc bù (làm bù vào ngày nghỉ cuối tuần)")

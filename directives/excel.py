@@ -24,6 +24,7 @@ from directives.choices import (
     Bucket,
 )
 from directives.dashboard import Filters, overview
+from directives.figures import Figures
 from sonmai.lib.spreadsheets import workbook_download
 from sonmai.lib.vndate import short_date
 
@@ -90,7 +91,7 @@ def _subtitle(filters: Filters, today: datetime.date) -> str:
 def dashboard_export(
     kind: str, assignments, filters: Filters, today: datetime.date
 ) -> HttpResponseBase:
-    data = overview(assignments, today)
+    data = overview(Figures(assignments, today))
     workbook = Workbook()
     sheet = workbook.active
     if kind == "don-vi":

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from directives.calendar import CADENCE_MONTHS
 from directives.choices import Cadence
 
-_MONTHS = {Cadence.MONTHLY: 1, Cadence.QUARTERLY: 3, Cadence.HALF_YEARLY: 6, Cadence.YEARLY: 12}
 _KEY = re.compile(
     r"^(?P<year>\d{4})(?:-(?:(?P<month>\d{1,2})|Q(?P<quarter>[1-4])|H(?P<half>[12])))?$"
 )
@@ -60,7 +60,7 @@ def _month_shift(year: int, month: int, delta: int) -> tuple[int, int]:
 
 def period(kind: str, year: int, index: int, *, start_day: int = 15) -> Period:
     """The period ``index`` of ``year``, e.g. (QUARTERLY, 2026, 4) → Quý 4/2026."""
-    months = _MONTHS[kind]
+    months = CADENCE_MONTHS[kind]
     last_month = index * months
     first_month = last_month - months + 1
     if start_day <= 1:
@@ -76,7 +76,7 @@ def period(kind: str, year: int, index: int, *, start_day: int = 15) -> Period:
 
 def period_containing(day: datetime.date, kind: str, *, start_day: int = 15) -> Period:
     """The period whose data window contains ``day`` (15/11 already counts for December)."""
-    months = _MONTHS[kind]
+    months = CADENCE_MONTHS[kind]
     year, month = day.year, day.month
     if start_day > 1 and day.day >= start_day:
         year, month = _month_shift(year, month, 1)

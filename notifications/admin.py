@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
 from notifications.models import (
     Delivery,
@@ -7,24 +6,8 @@ from notifications.models import (
     NotificationPreference,
     Reminder,
     ReminderPolicy,
-    WorkdayException,
 )
-from notifications.workdays import public_holiday_name
 from units.admin import OrganisationScopedAdmin
-
-
-@admin.register(WorkdayException)
-class WorkdayExceptionAdmin(admin.ModelAdmin):
-    """Announced days off and make-up working days (national, so not scoped)."""
-
-    list_display = ["date", "kind", "description", "public_holiday"]
-    list_filter = ["kind"]
-    search_fields = ["description"]
-    date_hierarchy = "date"
-
-    @admin.display(description=_("ngày lễ theo thư viện"))
-    def public_holiday(self, obj: WorkdayException) -> str:
-        return public_holiday_name(obj.date) or "—"
 
 
 @admin.register(ReminderPolicy)

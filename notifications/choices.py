@@ -55,8 +55,3 @@ class DeliveryStatus(models.TextChoices):
     SENDING = "sending", _("Đang gửi")
     SENT = "sent", _("Đã gửi")
     FAILED = "failed", _("Gửi không được")
-
-
-class WorkdayExceptionKind(models.TextChoices):
-    DAY_OFF = "day_off", _("Ngày nghỉ (nghỉ bù, nghỉ theo thông báo)")
-    WORKING_DAY = "working_day", _("Ngày làm việc bù (làm bù vào ngày nghỉ cuối tuần)")

@@ -36,10 +36,10 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from directives.calendar import WorkCalendar
 from notifications.channels import ChannelError, get_channel
 from notifications.choices import WORKING_HOURS_KINDS, DeliveryStatus
 from notifications.models import Delivery
-from notifications.workdays import WorkCalendar
 
 logger = logging.getLogger(__name__)
 S = DeliveryStatus

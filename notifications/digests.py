@@ -10,22 +10,27 @@ import datetime
 from collections import defaultdict
 from collections.abc import Sequence
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from directives.choices import CADENCE_MONTHS, AssignmentStatus, ReviewState
+from directives.calendar import (
+    CADENCE_MONTHS,
+    WorkCalendar,
+    days_late,
+    days_left,
+    due_soon_until,
+    report_date_before,
+)
+from directives.choices import AssignmentStatus, Bucket
 from directives.models import Assignment
+from directives.models.progress import counting_condition
 from notifications.choices import NotificationKind
-from notifications.policy import report_date_before
-from notifications.workdays import WorkCalendar
 from sonmai.lib.vndate import long_date
 
 K = NotificationKind
-#: A unit's digest also lists what falls due within this many working days.
-DUE_SOON_WORKING_DAYS = 7
 OPEN = (AssignmentStatus.NOT_STARTED, AssignmentStatus.IN_PROGRESS)
 #: A digest lists at most this many of the unit's other open tasks (the page has them all).
 MAX_OTHERS = 20
@@ -54,7 +59,7 @@ def situation(
     if due is None:
         return _("Nhiệm vụ thường xuyên.")
     if today < due:
-        days = calendar.working_days_between(today, due)
+        days = days_left(due, today, calendar)
         return ngettext(
             "Còn %(days)d ngày làm việc, hạn hoàn thành %(date)s.",
             "Còn %(days)d ngày làm việc, hạn hoàn thành %(date)s.",
@@ -62,7 +67,7 @@ def situation(
         ) % {"days": days, "date": long_date(due)}
     if today == due:
         return _("Hết hạn hôm nay, %(date)s.") % {"date": long_date(due)}
-    days = max(calendar.working_days_between(due, today), 1)
+    days = days_late(due, today, calendar)
     return ngettext(
         "Quá hạn %(days)d ngày làm việc (hạn %(date)s).",
         "Quá hạn %(days)d ngày làm việc (hạn %(date)s).",
@@ -106,7 +111,7 @@ def item(
         ),
         "unit": str(assignment.unit),
         "due_date": assignment.due_date.isoformat() if assignment.due_date else "",
-        "overdue": bool(assignment.due_date and assignment.due_date < today),
+        "overdue": assignment.bucket(today) == Bucket.OVERDUE,
         "percent_done": assignment.percent_done,
         "status": _cached(("status", assignment.status), assignment.get_status_display),
         "situation": situation(assignment, today, calendar, report_date=report_date),
@@ -150,7 +155,7 @@ def unit_message(
         items.append(item(assignment, today, calendar, kind=reminder.kind, report_date=report_date))
     items.sort(key=lambda entry: (entry["due_date"] or "9999", entry["citation"], entry["task"]))
     shown = {assignment.pk for assignment, _reminder in triggered}
-    horizon = calendar.add_working_days(today, DUE_SOON_WORKING_DAYS)
+    horizon = due_soon_until(today, calendar)
     related = (
         open_assignments()
         .filter(unit=unit, due_date__lte=horizon)
@@ -265,16 +270,10 @@ def office_digest(
     assignments = (
         open_assignments()
         .filter(unit__organisation_id=organisation_id)
-        .annotate(
-            last_report=Max(
-                "updates__created_at",
-                filter=~Q(updates__review_state=ReviewState.RETURNED)
-                & Q(updates__removed_at__isnull=True),
-            )
-        )
+        .annotate(last_report=Max("updates__created_at", filter=counting_condition("updates__")))
     )
     for assignment in assignments.order_by("unit__position", "unit__name", "due_date", "pk"):
-        if assignment.due_date and assignment.due_date < today:
+        if assignment.bucket(today) == Bucket.OVERDUE:
             per_unit[str(assignment.unit)]["overdue"].append(item(assignment, today, calendar))
         missed = not_reported(assignment, today)
         if missed:

@@ -20,7 +20,6 @@ from notifications.choices import (
     DeliveryChannel,
     DeliveryStatus,
     NotificationKind,
-    WorkdayExceptionKind,
 )
 
 #: Defaults of the reminder policy when the monitoring office has set nothing.
@@ -53,31 +52,6 @@ def parse_day_list(value: str) -> list[int]:
 
 def validate_day_list(value: str) -> None:
     parse_day_list(value)
-
-
-class WorkdayException(models.Model):
-    """A day the government announced as off (nghỉ bù) or as a make-up working day (làm bù).
-
-    Public holidays, Tết included, come from the ``holidays`` package; these rows add what is
-    announced each year and override the package where they disagree.
-    """
-
-    date = models.DateField(_("ngày"), unique=True)
-    kind = models.CharField(_("loại"), max_length=20, choices=WorkdayExceptionKind.choices)
-    description = models.CharField(
-        _("căn cứ, ghi chú"),
-        max_length=255,
-        help_text=_("Ví dụ: Nghỉ bù dịp Tết Nguyên đán theo Thông báo số …/TB-BNV."),
-    )
-    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("ngày nghỉ, ngày làm bù")
-        verbose_name_plural = _("ngày nghỉ, ngày làm bù")
-        ordering = ["-date"]
-
-    def __str__(self) -> str:
-        return f"{self.date:%d/%m/%Y} – {self.get_kind_display()}"
 
 
 class ReminderPolicy(models.Model):

@@ -28,6 +28,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from directives.calendar import WorkCalendar
 from directives.models import Assignment
 from notifications import digests
 from notifications.choices import NotificationKind
@@ -35,7 +36,6 @@ from notifications.models import Notification, Reminder, ReminderSchedule
 from notifications.policy import AssignmentFacts, Occurrence, PolicyBook, plan
 from notifications.recipients import escalation_recipients, office_recipients, unit_recipients
 from notifications.services import channels_for, deliver
-from notifications.workdays import WorkCalendar
 from units.models import Organisation
 
 logger = logging.getLogger(__name__)

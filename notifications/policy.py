@@ -28,10 +28,14 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from directives.choices import CADENCE_MONTHS, AssignmentStatus
+from directives.calendar import (
+    CADENCE_MONTHS,
+    WorkCalendar,
+    report_date_on_or_after,
+)
+from directives.choices import AssignmentStatus
 from notifications.choices import NotificationKind
 from notifications.models import ReminderPolicy
-from notifications.workdays import WorkCalendar
 
 K = NotificationKind
 
@@ -211,34 +215,6 @@ def _escalation(
             calendar, K.ESCALATION, f"escalation:{due}", due, -policy.escalate_after_days, day
         )
     ]
-
-
-def report_date_on_or_after(cadence: str, report_day: int, day: datetime.date) -> datetime.date:
-    """The first reporting date on or after ``day`` (same rule as Assignment.next_report_date)."""
-    months = CADENCE_MONTHS[cadence]
-    year, month = day.year, day.month
-    while True:
-        if month % months == 0:
-            candidate = datetime.date(year, month, report_day)
-            if candidate >= day:
-                return candidate
-        month += 1
-        if month > 12:
-            year, month = year + 1, 1
-
-
-def report_date_before(cadence: str, report_day: int, day: datetime.date) -> datetime.date:
-    """The last reporting date strictly before ``day``."""
-    months = CADENCE_MONTHS[cadence]
-    year, month = day.year, day.month
-    while True:
-        if month % months == 0:
-            candidate = datetime.date(year, month, report_day)
-            if candidate < day:
-                return candidate
-        month -= 1
-        if month < 1:
-            year, month = year - 1, 12
 
 
 def _report_series(

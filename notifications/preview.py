@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Q, Subquery
 
+from directives.calendar import WorkCalendar
 from directives.models import Assignment
 from notifications.choices import NotificationKind
 from notifications.delivery import due_delivery_ids
@@ -14,7 +15,6 @@ from notifications.models import Delivery, Reminder, ReminderSchedule
 from notifications.planning import current_occurrences, office_digests_due
 from notifications.recipients import escalation_recipients, unit_recipients
 from notifications.services import channels_for
-from notifications.workdays import WorkCalendar
 from sonmai.lib.vndate import short_date, short_datetime
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from django.db import transaction
 from django.utils import timezone
 
+from directives.calendar import WorkCalendar
 from notifications.channels import available_channels, get_channel
 from notifications.choices import DeliveryChannel, DeliveryStatus, NotificationKind
 from notifications.delivery import enqueue_on_commit, first_attempt_at, new_message_id
@@ -20,7 +21,6 @@ from notifications.models import (
     ReminderSchedule,
     default_channels,
 )
-from notifications.workdays import WorkCalendar
 
 
 def notify(

@@ -6,8 +6,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from notifications.models import WorkdayException
-from notifications.workdays import WorkCalendar
+from directives.calendar import WorkCalendar
+from directives.models import WorkdayException
 
 
 @receiver([post_save, post_delete], sender=WorkdayException)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from directives.choices import Bucket
-from directives.models import Assignment, Directive
+from directives.figures import Late
+from directives.models import Assignment
 from reports.choices import ChartKind, IssueCategory
 from reports.snapshot import (
     Appendix,
@@ -43,24 +45,18 @@ from reports.snapshot import (
 )
 
 
-def directive_assignments(directive: Directive) -> list[Assignment]:
-    """Every assignment of ``directive`` with its task, section and unit, in document order."""
+def directive_assignments(assignments: QuerySet[Assignment]) -> list[Assignment]:
+    """``assignments`` (a directive's) with their task, section and unit, in document order."""
     return list(
-        Assignment.objects.filter(task__section__directive=directive)
-        .select_related("task__section", "unit")
-        .order_by("task__section__number", "task__number", "unit__position", "unit__name")
+        assignments.select_related("task__section", "unit").order_by(
+            "task__section__number", "task__number", "unit__position", "unit__name"
+        )
     )
 
 
 def citation(assignment: Assignment) -> str:
     """ "1.2": section and item of the task in its source."""
     return f"{assignment.task.section.number}.{assignment.task.number}"
-
-
-def last_progress_date(assignment: Assignment) -> datetime.date | None:
-    """The latest recorded progress date (start or completion) of an assignment."""
-    dates = [d for d in (assignment.started_on, assignment.completed_on) if d]
-    return max(dates) if dates else None
 
 
 def task_results(
@@ -88,8 +84,13 @@ def task_results(
     return {number: TaskResults(tuple(items)) for number, items in sections.items()}
 
 
-def unit_rows(assignments: Sequence[Assignment], today: datetime.date) -> tuple[UnitRow, ...]:
-    """One row per unit (in the units' order) with its bucket counts and last progress date."""
+def unit_rows(
+    assignments: Sequence[Assignment],
+    today: datetime.date,
+    last_updates: Mapping[int, datetime.datetime],
+) -> tuple[UnitRow, ...]:
+    """One row per unit (in the units' order) with its bucket counts and the day of its last
+    update that counts (``last_updates``: ``Figures.last_updates()``)."""
     by_unit: dict[int, list[Assignment]] = defaultdict(list)
     units = {}
     for assignment in assignments:
@@ -99,12 +100,12 @@ def unit_rows(assignments: Sequence[Assignment], today: datetime.date) -> tuple[
     rows = []
     for unit in ordered:
         group = by_unit[unit.pk]
-        dates = [d for d in map(last_progress_date, group) if d and d <= today]
+        last = last_updates.get(unit.pk)
         rows.append(
             UnitRow(
                 unit_name=unit.display_name,
                 counts=BucketCounts.of(a.bucket(today) for a in group),
-                last_update=max(dates) if dates else None,
+                last_update=timezone.localdate(last) if last else None,
             )
         )
     return tuple(rows)
@@ -133,60 +134,33 @@ def appendix(assignments: Sequence[Assignment], today: datetime.date) -> Appendi
 
 
 def late_items(
+    late: Sequence[Late],
     assignments: Sequence[Assignment],
-    today: datetime.date,
-    reasons: Mapping[str, str] | None = None,
+    reason_of: Callable[[Assignment], str | None],
 ) -> tuple[LateItem, ...]:
-    """Assignments overdue on ``today`` or finished after their deadline, most late first.
-
-    ``reasons`` maps a citation ("1.4") to the explanation given; without one the item says
-    that no explanation was received yet.
-    """
-    reasons = reasons or {}
+    """``Figures.late()`` as the report's items, most late first; ``reason_of`` gives the
+    unit's explanation of an assignment (None: none received yet)."""
+    by_pk = {assignment.pk: assignment for assignment in assignments}
     items = []
-    for assignment in assignments:
-        bucket = assignment.bucket(today)
-        if bucket == Bucket.OVERDUE:
-            days = (today - assignment.due_date).days
-        elif bucket == Bucket.DONE_LATE:
-            days = (assignment.completed_on - assignment.due_date).days
-        else:
-            continue
-        key = citation(assignment)
+    for entry in late:
+        assignment = by_pk[entry.state.pk]
         items.append(
             LateItem(
-                citation=key,
+                citation=citation(assignment),
                 task_title=assignment.task.short_title,
                 unit_name=assignment.unit.display_name,
                 due_date=assignment.due_date,
-                days_late=days,
-                reason=reasons.get(key, _("Chưa nhận được giải trình của đơn vị.")),
+                days_late=entry.days_late,
+                reason=reason_of(assignment) or _("Chưa nhận được giải trình của đơn vị."),
             )
         )
     items.sort(key=lambda item: (-item.days_late, item.citation, item.unit_name))
     return tuple(items)
 
 
-def weekly_done(
-    assignments: Sequence[Assignment], start: datetime.date, end: datetime.date
-) -> tuple[WeekPoint, ...]:
-    """Share of assignments done at the end of each week (Sunday) from ``start`` to ``end``.
-
-    The last point is ``end`` itself, so the line ends on the day the data stops.
-    """
-    week_ends = []
-    day = start + datetime.timedelta(days=(6 - start.weekday()) % 7)
-    while day < end:
-        week_ends.append(day)
-        day += datetime.timedelta(days=7)
-    week_ends.append(end)
-    points = []
-    for week_end in week_ends:
-        assigned = [a for a in assignments if a.assigned_on <= week_end]
-        done = [a for a in assigned if a.completed_on and a.completed_on <= week_end]
-        percent = round(100 * len(done) / len(assigned), 1) if assigned else 0.0
-        points.append(WeekPoint(week_end, percent))
-    return tuple(points)
+def week_points(weekly: Sequence[tuple[datetime.date, float]]) -> tuple[WeekPoint, ...]:
+    """``Figures.weekly_share_done()`` as the snapshot's points."""
+    return tuple(WeekPoint(week_end, percent) for week_end, percent in weekly)
 
 
 def chart_data(
@@ -209,6 +183,7 @@ def compose_body(
     issues: Sequence[Issue],
     late: Sequence[LateItem],
     next_tasks: Sequence[str],
+    not_reported: Sequence[str] | None = None,
     with_weekly_chart: bool = True,
 ) -> tuple[Part, ...]:
     """The standard outline of a periodic report on a directive.
@@ -231,8 +206,20 @@ def compose_body(
         "on_time": totals.done_on_time,
         "overdue": totals.overdue,
     }
-    unit_blocks: list[Block] = [
-        UnitTable(tuple(rows)),
+    unit_blocks: list[Block] = [UnitTable(tuple(rows))]
+    # Units not reported are said when known (sample bodies built without data say nothing).
+    if not_reported:
+        unit_blocks.append(
+            Paragraph(
+                _("Đơn vị chưa cập nhật tiến độ trong kỳ: %(units)s.")
+                % {"units": ", ".join(not_reported)}
+            )
+        )
+    elif not_reported is not None:
+        unit_blocks.append(
+            Paragraph(_("Các đơn vị có nhiệm vụ chưa hoàn thành đều đã cập nhật tiến độ trong kỳ."))
+        )
+    unit_blocks += [
         ChartFigure(ChartKind.UNIT_PERCENT, _("Tỷ lệ hoàn thành nhiệm vụ theo đơn vị")),
     ]
     if with_weekly_chart:

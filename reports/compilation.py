@@ -10,25 +10,28 @@ Everything is read in a fixed number of queries whatever the size of the commune
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from directives.choices import AssignmentStatus, Bucket, ConcernKind, ConcernStatus, ReviewState
+from directives import figures
+from directives.choices import ConcernKind, ConcernStatus
+from directives.figures import Figures
 from directives.models import (
     Assignment,
     Concern,
     ExplanationRequest,
-    IndicatorValue,
     ProgressUpdate,
     Urging,
 )
+from directives.models.progress import counting_condition
 from reports import assemble
-from reports.choices import IssueCategory, ReportKind
+from reports.choices import EDITABLE_STATES, IssueCategory, ReportKind
 from reports.demo import CHAIRMAN_LINES, VICE_CHAIRMAN_LINES
 from reports.models import Report
 from reports.snapshot import (
@@ -43,6 +46,7 @@ from reports.snapshot import (
     ReportSnapshot,
     Signer,
     TaskResults,
+    figures_as_of_text,
 )
 from sonmai.lib import vndate
 from units.choices import Role
@@ -56,70 +60,44 @@ def default_distribution(organisation: Organisation) -> tuple[str, ...]:
     return ("Như trên", "CT, các PCT UBND xã", archive)
 
 
+def figures_cut(report: Report) -> datetime.date:
+    """The day a report's figures stop: the window's last day, or the day the report was
+    submitted when that is earlier (a draft not submitted yet: today)."""
+    if report.submitted_at is not None and report.state not in EDITABLE_STATES:
+        day = timezone.localdate(report.submitted_at)
+    else:
+        day = timezone.localdate()
+    return min(report.data_to, day)
+
+
 def _window(report: Report) -> tuple[datetime.datetime, datetime.datetime]:
-    """The data window as aware datetimes: from the first day's 00:00 to the last day's end."""
-    zone = timezone.get_current_timezone()
-    start = datetime.datetime.combine(report.data_from, datetime.time.min, tzinfo=zone)
-    end = datetime.datetime.combine(
-        report.data_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+    """The data window as aware datetimes: from the first day's 00:00 to the cut's end."""
+    return figures.start_of(report.data_from), figures.end_of(figures_cut(report))
+
+
+def report_figures(report: Report) -> Figures:
+    """The figures of the report's directive as of its cut. Assignments removed after the cut
+    still counted then."""
+    cut = figures_cut(report)
+    assignments = Assignment.all_objects.filter(
+        Q(removed_at__isnull=True) | Q(removed_at__gte=figures.end_of(cut)),
+        task__section__directive=report.directive,
     )
-    return start, end
+    return Figures(assignments, cut)
 
 
-def _assignments(report: Report) -> list[Assignment]:
-    """The directive's assignments as they stood on the window's last day.
-
-    A report compiled a few days after its window must not count work finished after it: that
-    belongs to the next period. The copies are changed in memory only, never saved.
-    """
-    as_of = report.data_to
-    assignments = []
-    for assignment in assemble.directive_assignments(report.directive):
-        if assignment.assigned_on > as_of:
-            continue
-        if assignment.completed_on and assignment.completed_on > as_of:
-            assignment.completed_on = None
-            assignment.status = AssignmentStatus.IN_PROGRESS
-        if assignment.started_on and assignment.started_on > as_of:
-            assignment.started_on = None
-            if assignment.status != AssignmentStatus.DONE:
-                assignment.status = AssignmentStatus.NOT_STARTED
-        assignments.append(assignment)
-    return assignments
+def _assignments(report: Report, data: Figures) -> list[Assignment]:
+    """The directive's assignments as they stood at the cut (see ``directives.figures``)."""
+    return data.as_of_assignments(assemble.directive_assignments(data.assignments))
 
 
-def indicator_totals(report: Report) -> list[Indicator]:
-    """The figures units entered in the window, summed per indicator (returned updates and
-    removed ones do not count)."""
-    start, end = _window(report)
-    rows = (
-        IndicatorValue.objects.filter(
-            update__assignment__task__section__directive=report.directive,
-            update__created_at__gte=start,
-            update__created_at__lt=end,
-            update__removed_at__isnull=True,
-        )
-        .exclude(update__review_state=ReviewState.RETURNED)
-        .values(
-            "indicator__name",
-            "indicator__unit_of_measure",
-            "indicator__task__section__number",
-            "indicator__task__number",
-            "indicator__position",
-        )
-        .annotate(total=Sum("value"))
-        .order_by(
-            "indicator__task__section__number",
-            "indicator__task__number",
-            "indicator__position",
-            "indicator__name",
-        )
-    )
-    merged: dict[tuple[str, str], float] = {}
-    for row in rows:
-        key = (row["indicator__name"], row["indicator__unit_of_measure"])
-        merged[key] = merged.get(key, 0) + row["total"]
-    return [Indicator(name, unit, total) for (name, unit), total in merged.items()]
+def indicator_totals(report: Report, data: Figures | None = None) -> list[Indicator]:
+    """The figures units entered in the window with the updates that count, per indicator."""
+    data = data or report_figures(report)
+    return [
+        Indicator(name, unit, total)
+        for name, unit, total in data.indicator_totals(since=report.data_from)
+    ]
 
 
 def issues(report: Report) -> list[Issue]:
@@ -139,7 +117,7 @@ def issues(report: Report) -> list[Issue]:
             | Q(created_at__gte=start)
         )
         # A difficulty from an update the office returned is not the unit's word any more.
-        .exclude(update__review_state=ReviewState.RETURNED)
+        .filter(Q(update__isnull=True) | counting_condition("update__", until=end))
         .select_related("assignment__unit")
         .order_by("kind", "assignment__unit__position", "assignment__unit__name", "created_at")
     )
@@ -164,39 +142,23 @@ def issues(report: Report) -> list[Issue]:
     return result
 
 
-def late_items(report: Report, assignments: list[Assignment]) -> list[LateItem]:
-    """What is overdue on the window's last day or was finished late, with the latest
+def late_items(report: Report, data: Figures, assignments: list[Assignment]) -> list[LateItem]:
+    """What is overdue at the cut or was finished late in the window, with the latest
     explanation the unit gave."""
-    today = report.data_to
     explanations = {}
     for explanation in ExplanationRequest.objects.filter(
-        assignment__task__section__directive=report.directive, answered_at__isnull=False
+        assignment__task__section__directive=report.directive,
+        answered_at__isnull=False,
+        answered_at__lt=data.until,
     ).order_by("answered_at", "pk"):
         explanations[explanation.assignment_id] = explanation.answer
-    items = []
-    for assignment in assignments:
-        bucket = assignment.bucket(today)
-        if bucket == Bucket.OVERDUE:
-            days = (today - assignment.due_date).days
-        elif bucket == Bucket.DONE_LATE:
-            if assignment.completed_on < report.data_from:
-                continue  # finished late in an earlier period, already reported then
-            days = (assignment.completed_on - assignment.due_date).days
-        else:
-            continue
-        items.append(
-            LateItem(
-                citation=assemble.citation(assignment),
-                task_title=assignment.task.short_title,
-                unit_name=assignment.unit.display_name,
-                due_date=assignment.due_date,
-                days_late=days,
-                reason=explanations.get(assignment.pk)
-                or _("Chưa nhận được giải trình của đơn vị."),
-            )
+    return list(
+        assemble.late_items(
+            data.late(since=report.data_from),
+            assignments,
+            lambda assignment: explanations.get(assignment.pk),
         )
-    items.sort(key=lambda item: (-item.days_late, item.citation, item.unit_name))
-    return items
+    )
 
 
 def signer_for(report: Report, user: object | None) -> Signer:
@@ -235,7 +197,9 @@ def _period(report: Report) -> Period:
     )
 
 
-def _introduction(report: Report, period: Period) -> tuple[str, ...]:
+def _introduction(report: Report, period: Period, cut: datetime.date) -> tuple[str, ...]:
+    # The window as far as the figures go: a report submitted early says where they stop.
+    window = dataclasses.replace(period, data_to=min(cut, period.data_to)).window_text
     directive = report.directive
     organisation = report.organisation
     basis = directive.basis_chain()
@@ -250,7 +214,7 @@ def _introduction(report: Report, period: Period) -> tuple[str, ...]:
             "directive": directive.title,
             "subject": directive.subject,
             "place": organisation.place_name,
-            "window": period.window_text,
+            "window": window,
         }
     elif provincial is None:
         opening = _(
@@ -261,7 +225,7 @@ def _introduction(report: Report, period: Period) -> tuple[str, ...]:
             "subject": directive.subject,
             "place": organisation.place_name,
             "period": period.label,
-            "window": period.window_text,
+            "window": window,
         }
     else:
         opening = _(
@@ -274,9 +238,9 @@ def _introduction(report: Report, period: Period) -> tuple[str, ...]:
             "subject": directive.subject,
             "place": organisation.place_name,
             "period": period.label,
-            "window": period.window_text,
+            "window": window,
         }
-    lines = [opening]
+    lines = [opening, f"{figures_as_of_text(cut)}."]
     replaced = report.replaces
     if replaced is not None and replaced.number:
         lines.insert(
@@ -305,27 +269,29 @@ def compile_snapshot(
     """The report's content from the data as it stands now (a draft unless numbered)."""
     directive = report.directive
     organisation = report.organisation
-    today = report.data_to
-    assignments = _assignments(report)
+    data = report_figures(report)
+    today = data.as_of
+    assignments = _assignments(report, data)
     results = assemble.task_results(assignments, today)
     sections = [
         (section.title, results.get(section.number, TaskResults(())))
         for section in directive.sections.order_by("number")
     ]
-    rows = assemble.unit_rows(assignments, today)
-    start = min((a.assigned_on for a in assignments), default=report.data_from)
-    weekly = assemble.weekly_done(
-        assignments, max(start, report.data_from - datetime.timedelta(days=180)), today
+    rows = assemble.unit_rows(assignments, today, data.last_updates())
+    weekly = assemble.week_points(data.weekly_share_done())
+    not_reported = tuple(
+        unit.display_name for unit in data.units_not_reported(since=report.data_from)
     )
     period = _period(report)
     body = assemble.compose_body(
         leadership=report.paragraphs("leadership"),
         sections=sections,
         rows=rows,
-        indicators=indicator_totals(report),
+        indicators=indicator_totals(report, data),
         issues=issues(report),
-        late=late_items(report, assignments),
+        late=late_items(report, data, assignments),
         next_tasks=report.next_tasks_list(),
+        not_reported=not_reported,
     )
     note = report.paragraphs("results_note")
     if note:
@@ -389,7 +355,7 @@ def compile_snapshot(
         source_directive=DirectiveReference(
             code=directive.code, title=directive.title, subject=directive.subject
         ),
-        introduction=_introduction(report, period),
+        introduction=_introduction(report, period, today),
         body=body,
         closing=(closing,),
         charts=assemble.chart_data(rows, weekly),
@@ -397,6 +363,8 @@ def compile_snapshot(
         signer=signer_for(report, signer),
         appendix=assemble.appendix(assignments, today) if assignments else None,
         signed_at=signed_at,
+        figures_as_of=today,
+        units_not_reported=not_reported,
     )
 
 
@@ -463,7 +431,7 @@ def _activity(updates: dict, urged: dict, explained: int, office: str) -> str:
 def _next_tasks(report: Report) -> list[str]:
     """Unfinished tasks due before the end of the next period, then the ongoing duties."""
     horizon = report.data_to + datetime.timedelta(days=_next_span_days(report.kind))
-    open_assignments = [a for a in _assignments(report) if not a.is_done]
+    open_assignments = [a for a in _assignments(report, report_figures(report)) if not a.is_done]
     due: dict[tuple[str, str], list[Assignment]] = defaultdict(list)
     ongoing: dict[tuple[str, str], list[Assignment]] = defaultdict(list)
     for assignment in open_assignments:

@@ -17,7 +17,8 @@ from collections.abc import Mapping, Sequence
 from django.utils.translation import gettext as _
 
 from directives.choices import BUCKET_ORDER, DocumentType
-from directives.models import Directive
+from directives.figures import Figures
+from directives.models import Assignment, Directive
 from reports import assemble, samples
 from reports.snapshot import (
     VIETNAM,
@@ -36,6 +37,7 @@ from reports.snapshot import (
     TaskResults,
     UnitRow,
     WeekPoint,
+    figures_as_of_text,
 )
 from units.choices import Role
 from units.models import Organisation
@@ -107,15 +109,21 @@ def demo_snapshot(
     """
     commune, directive = _commune_and_directive()
     today = period.data_to
-    assignments = assemble.directive_assignments(directive)
+    data = Figures(Assignment.objects.filter(task__section__directive=directive), today)
+    assignments = data.as_of_assignments(assemble.directive_assignments(data.assignments))
     results = assemble.task_results(assignments, today)
     sections = [
         (section.title, results.get(section.number, TaskResults(())))
         for section in directive.sections.order_by("number")
     ]
-    rows = assemble.unit_rows(assignments, today)
-    weekly = assemble.weekly_done(assignments, min(a.assigned_on for a in assignments), today)
-    late = assemble.late_items(assignments, today, late_reasons)
+    rows = assemble.unit_rows(assignments, today, data.last_updates())
+    weekly = assemble.week_points(data.weekly_share_done())
+    not_reported = tuple(
+        unit.display_name for unit in data.units_not_reported(since=period.data_from)
+    )
+    late = assemble.late_items(
+        data.late(), assignments, lambda assignment: late_reasons.get(assemble.citation(assignment))
+    )
     basis = directive.basis_chain()
     provincial = basis[-1] if basis else None
     introduction = _(
@@ -157,7 +165,7 @@ def demo_snapshot(
         source_directive=DirectiveReference(
             code=directive.code, title=directive.title, subject=directive.subject
         ),
-        introduction=(introduction,),
+        introduction=(introduction, f"{figures_as_of_text(today)}."),
         body=assemble.compose_body(
             leadership=leadership,
             sections=sections,
@@ -166,6 +174,7 @@ def demo_snapshot(
             issues=issues,
             late=late,
             next_tasks=next_tasks,
+            not_reported=not_reported,
         ),
         closing=(
             _(
@@ -185,6 +194,8 @@ def demo_snapshot(
         appendix=assemble.appendix(assignments, today),
         signed_at=signed_at,
         sample_data=sample_used,
+        figures_as_of=today,
+        units_not_reported=not_reported,
     )
 
 

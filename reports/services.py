@@ -262,11 +262,12 @@ def submit_report(report: Report, *, actor: object) -> Report:
     locked = _lock(report)
     if locked.state not in EDITABLE_STATES:
         raise ReportError(_("Chỉ trình được bản dự thảo hoặc bản bị trả lại."))
+    # Submitted before its window ends, the report's figures stop today (see figures_cut).
+    locked.state = ReportState.SUBMITTED
+    locked.submitted_at = timezone.now()
     with portal_language():
         snapshot = compilation.compile_snapshot(locked)
     locked.snapshot = snapshot.to_dict()
-    locked.state = ReportState.SUBMITTED
-    locked.submitted_at = timezone.now()
     locked.save()
     _event(locked, ReportEventKind.SUBMITTED, actor)
     notices.report_submitted(locked, actor=actor)

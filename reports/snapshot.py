@@ -432,6 +432,11 @@ class ReportSnapshot:
     signed_at: datetime.datetime | None = None  # time of approval, aware
     #: Built with sample figures (demo, tests, benchmarks): every page says so.
     sample_data: bool = False
+    #: The day the figures stop: the window's last day, or the day the report was submitted
+    #: when that came first (None in snapshots frozen before the cut was recorded).
+    figures_as_of: datetime.date | None = None
+    #: Units with unfinished work that sent no update that counts in the window.
+    units_not_reported: tuple[str, ...] = ()
     schema_version: int = SCHEMA_VERSION
 
     def __post_init__(self) -> None:
@@ -453,6 +458,11 @@ class ReportSnapshot:
             raise SnapshotError(f"Unknown snapshot schema version {self.schema_version}.")
 
     # --- What the header and the signature print -------------------------------------------------
+    @property
+    def figures_as_of_line(self) -> str:
+        """ "Số liệu tính đến ngày 02 tháng 12 năm 2026" ("" when not recorded)."""
+        return figures_as_of_text(self.figures_as_of) if self.figures_as_of else ""
+
     @property
     def is_draft(self) -> bool:
         return self.number is None
@@ -544,6 +554,11 @@ class ReportSnapshot:
         return dataclasses.replace(self, **changes)
 
 
+def figures_as_of_text(day: datetime.date) -> str:
+    """ "Số liệu tính đến ngày 02 tháng 12 năm 2026"."""
+    return _("Số liệu tính đến %(date)s") % {"date": vndate.long_date(day)}
+
+
 def _with_end(text: str, end: str) -> str:
     return text.rstrip().rstrip(";.,") + end
 
@@ -580,5 +595,6 @@ __all__ = [
     "UnitRow",
     "UnitTable",
     "WeekPoint",
+    "figures_as_of_text",
     "part_label",
 ]

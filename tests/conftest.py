@@ -7,6 +7,7 @@ only; a second dispatch for B only; and a second commune whose hamlet head is th
 
 import datetime
 import io
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -16,6 +17,8 @@ from django.core.files.storage import default_storage
 from django.test import Client
 from PIL import Image
 
+from directives import calendar
+from directives.calendar import WorkCalendar
 from directives.choices import AssignmentStatus, DocumentImportState, DocumentSource
 from directives.docimport.parser import parse
 from directives.models import AssignmentImport, Concern, DirectiveImport, ExplanationRequest
@@ -55,6 +58,35 @@ class Cast:
     explanation_b: object  # an explanation demanded of department B
     import_job: object  # a checked, not yet applied sheet of assignments
     document_import: object  # a dispatch read from its file, waiting for the clerk's review
+
+
+def _empty_calendar() -> None:
+    """The calendar of an empty ``WorkdayException`` table, as if just read from it."""
+    WorkCalendar._cached = WorkCalendar({})
+    WorkCalendar._cached_stamp = (0, None)
+    WorkCalendar._checked_at = time.monotonic()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def steady_calendar():
+    """Pages that count working days read the announced days from a per-process copy that is
+    checked against the database every ``CACHE_SECONDS``. In the tests the copy is kept until
+    a row changes (the model's signal drops it), so how many queries a page makes does not
+    depend on how long the previous test took."""
+    saved = calendar.CACHE_SECONDS
+    calendar.CACHE_SECONDS = 10**9
+    _empty_calendar()
+    yield
+    calendar.CACHE_SECONDS = saved
+    WorkCalendar.forget()
+
+
+@pytest.fixture(autouse=True)
+def calendar_of_an_empty_table():
+    """Each test ends with its announced days rolled back: so does the calendar's copy."""
+    yield
+    if WorkCalendar._cached is None or WorkCalendar._cached.exceptions:
+        _empty_calendar()
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Directives, their tasks and each unit's assignment, with progress and history."""
 
 from directives.models.assignment import BEHIND_SCHEDULE_TOLERANCE, Assignment, AssignmentQuerySet
+from directives.models.calendar import WorkdayException
 from directives.models.directive import Directive, Indicator, Section, Task
 from directives.models.extension import DeadlineChange, ExtensionRequest
 from directives.models.followup import AssignmentImport, Concern, ExplanationRequest, Urging
@@ -27,4 +28,5 @@ __all__ = [
     "Section",
     "Task",
     "Urging",
+    "WorkdayException",
 ]

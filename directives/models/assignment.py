@@ -9,9 +9,9 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from directives import calendar
 from directives.choices import (
     BUCKET_COLOURS,
-    CADENCE_MONTHS,
     AssignmentRole,
     AssignmentStatus,
     Bucket,
@@ -41,6 +41,31 @@ def behind_schedule(
     if span <= 0 or elapsed <= 0:
         return False
     return percent_done + BEHIND_SCHEDULE_TOLERANCE < 100 * elapsed / span
+
+
+def classify(
+    status: str,
+    due_date: datetime.date | None,
+    completed_on: datetime.date | None,
+    today: datetime.date,
+) -> Bucket:
+    """The official classification on ``today`` from plain values (``Assignment.bucket``; the
+    same rule in SQL is ``AssignmentQuerySet.with_bucket``).
+
+    The due date itself is still within the deadline; a task finished on its due date is done
+    on time. Without a due date the task is ongoing (thường xuyên) until it is done.
+    """
+    if status == AssignmentStatus.DONE:
+        if due_date is None or completed_on <= due_date:
+            return Bucket.DONE_ON_TIME
+        return Bucket.DONE_LATE
+    if due_date is None:
+        return Bucket.ONGOING
+    if today > due_date:
+        return Bucket.OVERDUE
+    if status == AssignmentStatus.NOT_STARTED:
+        return Bucket.NOT_STARTED
+    return Bucket.IN_PROGRESS
 
 
 class AssignmentQuerySet(TrackedQuerySet):
@@ -214,31 +239,19 @@ class Assignment(TrackedModel):
         return self.due_date is None
 
     def bucket(self, today: datetime.date) -> Bucket:
-        """The official classification on ``today`` (see ``AssignmentQuerySet.with_bucket``).
-
-        The due date itself is still within the deadline; a task finished on its due date is
-        done on time. Without a due date the task is ongoing (thường xuyên) until it is done.
-        """
-        if self.is_done:
-            if self.due_date is None or self.completed_on <= self.due_date:
-                return Bucket.DONE_ON_TIME
-            return Bucket.DONE_LATE
-        if self.due_date is None:
-            return Bucket.ONGOING
-        if today > self.due_date:
-            return Bucket.OVERDUE
-        if self.status == AssignmentStatus.NOT_STARTED:
-            return Bucket.NOT_STARTED
-        return Bucket.IN_PROGRESS
+        """The official classification on ``today`` (see ``classify``)."""
+        return classify(self.status, self.due_date, self.completed_on, today)
 
     def bucket_colour(self, today: datetime.date) -> str:
         return BUCKET_COLOURS[self.bucket(today)]
 
     def days_left(self, today: datetime.date) -> int | None:
-        """Calendar days until the due date; negative when late; None when ongoing."""
-        if self.due_date is None:
-            return None
-        return (self.due_date - today).days
+        """Working days until the due date; negative when late; None when ongoing."""
+        return calendar.days_left(self.due_date, today)
+
+    def is_due_soon(self, today: datetime.date) -> bool:
+        """Due within the calendar's "due soon" working days (see ``directives.calendar``)."""
+        return not self.is_done and calendar.is_due_soon(self.due_date, today)
 
     def is_behind_schedule(self, today: datetime.date) -> bool:
         """Early warning (có nguy cơ chậm): progress trails the share of time already elapsed."""
@@ -248,16 +261,6 @@ class Assignment(TrackedModel):
 
     def next_report_date(self, today: datetime.date) -> datetime.date | None:
         """The next periodic reporting date on or after ``today`` for a cadenced assignment."""
-        months = CADENCE_MONTHS.get(self.cadence)
-        if not months:
+        if self.cadence not in calendar.CADENCE_MONTHS:
             return None
-        year, month = today.year, today.month
-        for _step in range(13):
-            if month % months == 0:
-                candidate = datetime.date(year, month, self.report_day)
-                if candidate >= today:
-                    return candidate
-            month += 1
-            if month > 12:
-                year, month = year + 1, 1
-        return None
+        return calendar.report_date_on_or_after(self.cadence, self.report_day, today)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import uuid
 from pathlib import PurePath
 
@@ -11,8 +12,39 @@ from django.utils.translation import gettext_lazy as _
 from directives.choices import AssignmentStatus, EvidenceKind, ReviewState, UpdateKind
 from directives.models.assignment import Assignment
 from directives.models.directive import Indicator
-from directives.tracking import TrackedModel
+from directives.tracking import AliveManager, TrackedModel, TrackedQuerySet
 from sonmai.lib.vntext import fold, nfc
+
+
+def counting_condition(prefix: str = "", *, until: datetime.datetime | None = None) -> models.Q:
+    """The rule of "updates that count", as a condition on ``prefix`` (``"update__"`` from an
+    indicator value, ``"updates__"`` from an assignment).
+
+    An update counts unless the office returned it or it was removed. With ``until`` (an aware
+    moment), it is the rule as it stood then: sent before ``until``, and not yet returned or
+    removed at that moment (an update returned later still counted then).
+    """
+    if until is None:
+        return models.Q(**{f"{prefix}removed_at__isnull": True}) & ~models.Q(
+            **{f"{prefix}review_state": ReviewState.RETURNED}
+        )
+    return (
+        models.Q(**{f"{prefix}created_at__lt": until})
+        & (
+            models.Q(**{f"{prefix}removed_at__isnull": True})
+            | models.Q(**{f"{prefix}removed_at__gte": until})
+        )
+        & (
+            ~models.Q(**{f"{prefix}review_state": ReviewState.RETURNED})
+            | models.Q(**{f"{prefix}reviewed_at__gte": until})
+        )
+    )
+
+
+class ProgressUpdateQuerySet(TrackedQuerySet):
+    def counting(self, *, until: datetime.datetime | None = None) -> ProgressUpdateQuerySet:
+        """The updates that count (see ``counting_condition``), now or at ``until``."""
+        return self.filter(counting_condition(until=until))
 
 
 class ProgressUpdate(TrackedModel):
@@ -73,6 +105,9 @@ class ProgressUpdate(TrackedModel):
     based_on_version = models.PositiveIntegerField(editable=False, default=0)
     search_text = models.TextField(editable=False, blank=True)
     created_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True, db_index=True)
+
+    objects = AliveManager.from_queryset(ProgressUpdateQuerySet)()
+    all_objects = models.Manager.from_queryset(ProgressUpdateQuerySet)()
 
     class Meta:
         verbose_name = _("cập nhật tiến độ")

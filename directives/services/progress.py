@@ -142,8 +142,8 @@ def refresh_state(assignment: Assignment) -> None:
     """Set status, percent and dates from the latest update that was not returned, then pass
     them on to the coordinating units that follow this assignment. ``assignment`` is locked."""
     latest = (
-        assignment.updates.filter(kind=UpdateKind.PROGRESS)
-        .exclude(review_state=ReviewState.RETURNED)
+        assignment.updates.counting()
+        .filter(kind=UpdateKind.PROGRESS)
         .order_by("-created_at", "-id")
         .first()
     )
@@ -182,6 +182,17 @@ def accept_update(update: ProgressUpdate, *, actor: object, note: str = "") -> P
 def return_update(update: ProgressUpdate, *, actor: object, reason: str) -> ProgressUpdate:
     """Send the update back (trả lại): it no longer counts, and the unit sees why."""
     return _review(update, actor=actor, state=ReviewState.RETURNED, note=reason)
+
+
+def remove_update(update: ProgressUpdate, *, actor: object) -> None:
+    """Take an update back (removed, never deleted): it stops counting, and the assignment's
+    status follows the updates that still count."""
+    with acting_as(actor), transaction.atomic():
+        assignment = Assignment.objects.select_for_update().get(pk=update.assignment_id)
+        locked = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
+        locked.delete()
+        if locked.kind == UpdateKind.PROGRESS:
+            refresh_state(assignment)
 
 
 def _review(update: ProgressUpdate, *, actor: object, state: str, note: str) -> ProgressUpdate:

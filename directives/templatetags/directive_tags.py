@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from directives import calendar
 from directives.choices import Bucket
 from directives.models import Assignment
 from sonmai.lib.vndate import short_date
@@ -38,7 +39,8 @@ def bucket_label(bucket: str) -> str:
 
 @register.simple_tag
 def deadline_text(assignment: Assignment, today: datetime.date) -> str:
-    """ "Còn 5 ngày", "Hết hạn hôm nay", "Quá hạn 3 ngày", "Báo cáo trước 15/12/2026"."""
+    """ "Còn 5 ngày làm việc", "Hết hạn hôm nay", "Quá hạn 3 ngày làm việc", "Báo cáo trước
+    ngày 15/12/2026": days are working days (``directives.calendar``)."""
     if not isinstance(today, datetime.date):
         today = timezone.localdate()
     if assignment.is_done:
@@ -49,8 +51,13 @@ def deadline_text(assignment: Assignment, today: datetime.date) -> str:
         if next_report:
             return _("Báo cáo trước ngày %(date)s") % {"date": short_date(next_report)}
         return _("Thường xuyên")
-    if days > 0:
-        return ngettext("Còn %(days)d ngày", "Còn %(days)d ngày", days) % {"days": days}
-    if days == 0:
+    if today < assignment.due_date:
+        return ngettext("Còn %(days)d ngày làm việc", "Còn %(days)d ngày làm việc", days) % {
+            "days": days
+        }
+    if today == assignment.due_date:
         return _("Hết hạn hôm nay")
-    return ngettext("Quá hạn %(days)d ngày", "Quá hạn %(days)d ngày", -days) % {"days": -days}
+    late = calendar.days_late(assignment.due_date, today)
+    return ngettext("Quá hạn %(days)d ngày làm việc", "Quá hạn %(days)d ngày làm việc", late) % {
+        "days": late
+    }

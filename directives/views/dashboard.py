@@ -15,11 +15,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from directives import access, dashboard, excel
+from directives.calendar import add_working_days
 from directives.choices import BUCKET_ORDER, Cadence, ConcernStatus
+from directives.figures import Figures
 from directives.forms import DashboardFilterForm
 from directives.models import Concern, Section
 from directives.periods import period_containing
-from notifications.workdays import add_working_days
 from sonmai.lib import charts
 from units import access as policy
 
@@ -50,10 +51,11 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     assignments = dashboard.filtered_assignments(request.user, filters, today)
     if request.GET.get("xuat") in excel.DASHBOARD_EXPORTS:
         return excel.dashboard_export(request.GET["xuat"], assignments, filters, today)
-    data = dashboard.overview(assignments, today)
+    figures = Figures(assignments, today)
+    data = dashboard.overview(figures)
     period = filters.period or period_containing(today, Cadence.MONTHLY)
     until = add_working_days(today, UPCOMING_WORKING_DAYS)
-    weekly = dashboard.weekly_share_done(assignments, today)
+    weekly = figures.weekly_share_done()
     can_act = policy.has_capability(request.user, policy.Capability.URGE_UNITS)
 
     list_url = reverse("directives:dashboard_assignments")
@@ -83,7 +85,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "link": link,
             "upcoming": dashboard.upcoming(assignments, today, until),
             "upcoming_until": until,
-            "not_reported": dashboard.not_reported(assignments, period),
+            "not_reported": figures.units_not_reported(period.start, through=period.end),
             "period": period,
             "weekly": weekly,
             "bucket_chart": charts.bucket_totals_chart(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directives import access
 from directives.choices import Bucket
+from directives.figures import Figures
 from directives.forms import ReviewForm
 from directives.history_display import describe, foreign_names, object_label
 from directives.models import (
@@ -25,9 +26,6 @@ from directives.models import (
 from directives.services.progress import pending_returns
 from directives.services.summaries import bucket_counts_by_directive, summarise_buckets
 from units import access as policy
-
-#: Days ahead in which a deadline counts as "due soon" on a unit's list.
-DUE_SOON_DAYS = 7
 
 
 @login_required
@@ -95,7 +93,8 @@ class AssignmentGroup:
 
 
 def group_by_urgency(assignments: list[Assignment], today: datetime.date) -> list[AssignmentGroup]:
-    """Overdue, due within DUE_SOON_DAYS, in progress, ongoing, done: the order a unit works in."""
+    """Overdue, due soon (``directives.calendar``: working days), in progress, ongoing, done:
+    the order a unit works in."""
     groups = {
         "overdue": AssignmentGroup(_("Quá hạn"), "overdue"),
         "due_soon": AssignmentGroup(_("Sắp đến hạn"), "due_soon"),
@@ -112,7 +111,7 @@ def group_by_urgency(assignments: list[Assignment], today: datetime.date) -> lis
             key = "done"
         elif bucket == Bucket.ONGOING:
             key = "ongoing"
-        elif assignment.days_left(today) <= DUE_SOON_DAYS:
+        elif assignment.is_due_soon(today):
             key = "due_soon"
         else:
             key = "in_progress"
@@ -205,7 +204,10 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "directive": assignment.task.section.directive,
             "partners": partners,
             "updates": updates,
-            "indicator_totals": indicator_totals(updates),
+            # The figures this task's units entered with the updates that count.
+            "indicator_totals": Figures(
+                Assignment.objects.filter(pk__in=[assignment.pk, *followers]), today
+            ).indicator_totals(),
             "history": history,
             "extensions": extensions,
             "pending_extension": next((e for e in extensions if e.is_pending), None),
@@ -228,17 +230,3 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_urge": policy.has_capability(user, policy.Capability.URGE_UNITS),
         },
     )
-
-
-def indicator_totals(updates: list[ProgressUpdate]) -> list[tuple[str, str, int]]:
-    """Sum of each figure over the updates that count (returned ones do not)."""
-    totals: dict[int, list] = {}
-    for update in updates:
-        if update.is_returned:
-            continue
-        for value in update.values.all():
-            entry = totals.setdefault(
-                value.indicator_id, [value.indicator.name, value.indicator.unit_of_measure, 0]
-            )
-            entry[2] += value.value
-    return [tuple(entry) for entry in totals.values()]

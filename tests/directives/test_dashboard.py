@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from directives import dashboard
 from directives.choices import AssignmentStatus, Bucket, Cadence, ConcernStatus, ReviewState
+from directives.figures import Figures
 from directives.models import Assignment, Concern, ExplanationRequest, ProgressUpdate, Urging
 from directives.periods import parse_key
 from directives.services.progress import ProgressInput, return_update, submit_progress
@@ -116,7 +117,7 @@ def filtered(commune, **filters):
 
 
 def test_totals_follow_the_hand_count_including_boundary_days_and_a_returned_update(commune):
-    totals = dashboard.bucket_totals(filtered(commune))
+    totals = Figures(filtered(commune), TODAY).bucket_totals()
     assert totals == {
         Bucket.DONE_ON_TIME: 2,  # Thôn Một: finished on the due date itself, and early
         Bucket.DONE_LATE: 1,  # Thôn Hai finished two days late
@@ -129,7 +130,7 @@ def test_totals_follow_the_hand_count_including_boundary_days_and_a_returned_upd
 
 
 def test_table_by_unit(commune):
-    data = dashboard.overview(filtered(commune), TODAY)
+    data = dashboard.overview(Figures(filtered(commune), TODAY))
     rows = {row.unit.name: row for row in data.unit_rows}
     assert [r.unit.name for r in data.unit_rows] == ["Thôn Một", "Thôn Hai", "Phòng Kinh tế"]
     assert (rows["Thôn Một"].assigned, rows["Thôn Một"].done, rows["Thôn Một"].behind) == (4, 2, 0)
@@ -145,7 +146,7 @@ def test_table_by_unit(commune):
 
 
 def test_filters_by_unit_kind_bucket_and_period(commune):
-    hamlets = dashboard.bucket_totals(filtered(commune, unit_kind="hamlet"))
+    hamlets = Figures(filtered(commune, unit_kind="hamlet"), TODAY).bucket_totals()
     assert sum(hamlets.values()) == 7 and hamlets[Bucket.OVERDUE] == 0
     assert filtered(commune, bucket="overdue").get().unit.name == "Phòng Kinh tế"
     february = parse_key("2026-02")  # data window 15/01–14/02
@@ -155,19 +156,24 @@ def test_filters_by_unit_kind_bucket_and_period(commune):
 
 def test_units_that_have_not_reported_in_the_period(commune):
     february = parse_key("2026-02")  # 15/01–14/02
-    names = [u.name for u in dashboard.not_reported(filtered(commune), february)]
-    assert names == ["Phòng Kinh tế"]  # its only update is from 10/01, before the window
+
+    def not_reported():
+        figures = Figures(filtered(commune), TODAY)
+        return [u.name for u in figures.units_not_reported(february.start, through=february.end)]
+
+    assert not_reported() == ["Phòng Kinh tế"]  # its only update is from 10/01, before the window
     first = ProgressUpdate.objects.filter(assignment=commune["a"]["h2t2"]).earliest(
         "created_at", "id"
     )
-    return_update(first, actor=commune["officer"], reason="Thiếu số liệu")
-    names = [u.name for u in dashboard.not_reported(filtered(commune), february)]
-    assert names == ["Thôn Hai", "Phòng Kinh tế"]  # returned updates count for nothing
+    with time_machine.travel(NOW, tick=False):
+        return_update(first, actor=commune["officer"], reason="Thiếu số liệu")
+    assert not_reported() == ["Thôn Hai", "Phòng Kinh tế"]  # returned updates count for nothing
 
 
 def test_share_done_week_by_week(commune):
-    weeks = dict(dashboard.weekly_share_done(filtered(commune), TODAY))
-    assert weeks[D(2026, 2, 15)] == pytest.approx(37.5)  # 3 of 8 dated assignments
+    weeks = dict(Figures(filtered(commune), TODAY).weekly_share_done())
+    assert max(weeks) == TODAY  # the line stops on the day the figures stop
+    assert weeks[TODAY] == pytest.approx(37.5)  # 3 of 8 dated assignments
     assert weeks[D(2026, 2, 1)] == pytest.approx(12.5)
     assert weeks[D(2026, 1, 25)] == 0
 

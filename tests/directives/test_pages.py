@@ -79,8 +79,9 @@ def test_unit_list_groups_work_by_urgency(cast, client_for):
         )
     assert page.index("Quá hạn") < page.index("Quán triệt Kết luận") < page.index("Sắp đến hạn")
     assert page.index("Sắp đến hạn") < page.index("Rà soát chức năng")
-    assert "Quá hạn 9 ngày" in page
-    assert "Còn 4 ngày" in page
+    # Working days: 02/02–10/02 has seven; 11/02–13/02 three before the weekend.
+    assert "Quá hạn 7 ngày làm việc" in page
+    assert "Còn 3 ngày làm việc" in page
 
 
 def test_unit_list_warns_when_progress_lags_time(cast, client_for):

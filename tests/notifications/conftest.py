@@ -4,8 +4,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from directives.calendar import WorkCalendar
 from notifications import planning
-from notifications.workdays import WorkCalendar
 
 VN = timezone.get_fixed_timezone(7 * 60)
 

@@ -17,10 +17,8 @@ import sys
 def create(hamlets: int) -> dict:
     from django.utils import timezone
 
-    from directives.choices import DocumentType
-    from directives.models import Assignment, Directive, Section, Task
-    from notifications.choices import WorkdayExceptionKind
-    from notifications.models import WorkdayException
+    from directives.choices import DocumentType, WorkdayExceptionKind
+    from directives.models import Assignment, Directive, Section, Task, WorkdayException
     from units.choices import OrganisationLevel, Role, UnitKind
     from units.models import Organisation, Unit, User
 

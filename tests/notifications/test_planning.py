@@ -7,9 +7,10 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from directives.choices import AssignmentStatus
+from directives.choices import AssignmentStatus, WorkdayExceptionKind
+from directives.models import WorkdayException
 from notifications import planning
-from notifications.choices import DeliveryChannel, DeliveryStatus, WorkdayExceptionKind
+from notifications.choices import DeliveryChannel, DeliveryStatus
 from notifications.choices import NotificationKind as K
 from notifications.models import (
     Delivery,
@@ -18,7 +19,6 @@ from notifications.models import (
     Reminder,
     ReminderPolicy,
     ReminderSchedule,
-    WorkdayException,
 )
 from tests import factories as f
 from tests.notifications.conftest import at

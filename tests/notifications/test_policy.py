@@ -5,11 +5,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from directives.calendar import WorkCalendar
 from directives.choices import AssignmentStatus, Cadence
 from notifications.choices import NotificationKind as K
 from notifications.models import ReminderPolicy
 from notifications.policy import AssignmentFacts, PolicyBook, effective_policy, plan
-from notifications.workdays import WorkCalendar
 from tests import factories as f
 
 D = datetime.date

@@ -335,7 +335,8 @@ def test_work_finished_after_the_window_counts_in_the_next_period(cast):
         for i in late
         if i.unit_name == "Phòng Kinh tế" and i.citation == "1.1"
     ]
-    assert mine == [("Phòng Kinh tế", 4)]  # overdue on 14/11, not "done late"
+    # Overdue on 14/11 (a Saturday) by three working days (11–13/11), not "done late".
+    assert mine == [("Phòng Kinh tế", 3)]
     assert snapshot.charts.bucket_totals.done_late == 0
     december = rk.draft_report(cast, period_key="2026-12")
     late = [i for b in _blocks(services.current_snapshot(december), LateItems) for i in b.items]
@@ -344,7 +345,8 @@ def test_work_finished_after_the_window_counts_in_the_next_period(cast):
         for i in late
         if i.unit_name == "Phòng Kinh tế" and i.citation == "1.1"
     ]
-    assert mine == [("Phòng Kinh tế", 6)]  # done late, reported in December
+    # Done late (10/11 → 16/11: four working days), reported in December.
+    assert mine == [("Phòng Kinh tế", 4)]
 
 
 def _blocks(snapshot, kind):

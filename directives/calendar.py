@@ -1,4 +1,7 @@
-"""Working days as Vietnam counts them, and the working hours in which reminders go out.
+"""The portal's one calendar: working days, cadences, reporting dates, deadlines and "due soon".
+
+Working days are counted as Vietnam counts them, and the working hours in which reminders go
+out come from the settings.
 
 A day is a working day unless it falls on a weekend (Saturday, Sunday) or a public holiday
 (``holidays.country_holidays("VN")``: New Year, Tết, Hùng Kings, 30/4, 1/5, National Day, and the
@@ -10,6 +13,10 @@ The plain functions (``is_working_day``, ``add_working_days``, ``working_days_be
 ``next_working_days``, ``next_working_time``) use the current calendar and are what other apps
 import. Code that asks thousands of questions in one go (the reminder planner) takes one
 ``WorkCalendar.current()`` and calls its methods, so the exceptions are read once.
+
+Every count of days a person reads (days left, days late, "due soon") is in working days, and
+comes from here: ``days_left``, ``days_late`` and ``is_due_soon``. Cadences (``CADENCE_MONTHS``)
+and periodic reporting dates (``report_date_on_or_after``, ``report_date_before``) too.
 """
 
 from __future__ import annotations
@@ -24,7 +31,17 @@ from django.conf import settings
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from notifications.choices import WorkdayExceptionKind
+from directives.choices import Cadence, WorkdayExceptionKind
+
+#: How many months one cadence period spans.
+CADENCE_MONTHS = {
+    Cadence.MONTHLY: 1,
+    Cadence.QUARTERLY: 3,
+    Cadence.HALF_YEARLY: 6,
+    Cadence.YEARLY: 12,
+}
+#: A deadline this many working days away or fewer is "due soon" (pages and e-mails alike).
+DUE_SOON_WORKING_DAYS = 7
 
 #: How long a process trusts its copy of the announced days before checking the database again.
 CACHE_SECONDS = 30
@@ -59,7 +76,7 @@ class WorkCalendar:
     @classmethod
     def current(cls) -> WorkCalendar:
         """The calendar with the exceptions now in the database (cached for CACHE_SECONDS)."""
-        from notifications.models import WorkdayException
+        from directives.models import WorkdayException
 
         with cls._lock:
             if cls._cached is not None and time.monotonic() - cls._checked_at < CACHE_SECONDS:
@@ -205,3 +222,63 @@ def is_working_time(moment: datetime.datetime) -> bool:
 
 def next_working_time(moment: datetime.datetime) -> datetime.datetime:
     return calendar().next_working_time(moment)
+
+
+# --- Deadlines ----------------------------------------------------------------------------------
+def days_left(
+    due_date: datetime.date | None, today: datetime.date, work: WorkCalendar | None = None
+) -> int | None:
+    """Working days from ``today`` to ``due_date``: 0 on the due day, negative when late
+    (``-days_late``), None without a deadline."""
+    if due_date is None:
+        return None
+    return (work or calendar()).working_days_between(today, due_date)
+
+
+def days_late(due_date: datetime.date, day: datetime.date, work: WorkCalendar | None = None) -> int:
+    """Working days by which ``day`` is past ``due_date`` (at least 1 once it is past)."""
+    if day <= due_date:
+        return 0
+    return max((work or calendar()).working_days_between(due_date, day), 1)
+
+
+def due_soon_until(today: datetime.date, work: WorkCalendar | None = None) -> datetime.date:
+    """The last day whose deadline is "due soon" seen from ``today``."""
+    return (work or calendar()).add_working_days(today, DUE_SOON_WORKING_DAYS)
+
+
+def is_due_soon(
+    due_date: datetime.date | None, today: datetime.date, work: WorkCalendar | None = None
+) -> bool:
+    """Due today or within ``DUE_SOON_WORKING_DAYS`` working days (not yet late)."""
+    return due_date is not None and today <= due_date <= due_soon_until(today, work)
+
+
+# --- Cadences and reporting dates ---------------------------------------------------------------
+def report_date_on_or_after(cadence: str, report_day: int, day: datetime.date) -> datetime.date:
+    """The first reporting date on or after ``day``: ``report_day`` of the last month of each
+    period of ``cadence``."""
+    months = CADENCE_MONTHS[cadence]
+    year, month = day.year, day.month
+    while True:
+        if month % months == 0:
+            candidate = datetime.date(year, month, report_day)
+            if candidate >= day:
+                return candidate
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+
+
+def report_date_before(cadence: str, report_day: int, day: datetime.date) -> datetime.date:
+    """The last reporting date strictly before ``day``."""
+    months = CADENCE_MONTHS[cadence]
+    year, month = day.year, day.month
+    while True:
+        if month % months == 0:
+            candidate = datetime.date(year, month, report_day)
+            if candidate < day:
+                return candidate
+        month -= 1
+        if month < 1:
+            year, month = year - 1, 12

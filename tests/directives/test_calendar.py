@@ -1,4 +1,5 @@
-"""Working days as Vietnam counts them: weekends, public holidays with Tết, announced changes."""
+"""The one calendar: working days as Vietnam counts them (weekends, public holidays with Tết,
+announced changes), deadlines and "due soon" in working days, cadences and reporting dates."""
 
 import datetime
 
@@ -7,10 +8,10 @@ import time_machine
 from django.test import override_settings
 from django.utils import timezone
 
-from notifications import workdays
-from notifications.choices import WorkdayExceptionKind
-from notifications.models import WorkdayException
-from notifications.workdays import WorkCalendar
+from directives import calendar as workdays
+from directives.calendar import WorkCalendar
+from directives.choices import WorkdayExceptionKind
+from directives.models import WorkdayException
 
 D = datetime.date
 VN = timezone.get_fixed_timezone(7 * 60)
@@ -127,3 +128,52 @@ def test_plain_functions_use_the_current_calendar(db):
     assert workdays.next_working_time(timezone.now()) == timezone.now()
     assert workdays.is_working_time(timezone.now())
     assert workdays.working_days_between(D(2026, 3, 9), D(2026, 3, 13)) == 4
+
+
+class TestDeadlines:
+    def test_days_left_and_late_are_working_days(self):
+        calendar = WorkCalendar()
+        # Friday 13/3 to Tuesday 17/3: Monday and Tuesday.
+        assert workdays.days_left(D(2026, 3, 17), D(2026, 3, 13), calendar) == 2
+        assert workdays.days_left(D(2026, 3, 17), D(2026, 3, 17), calendar) == 0
+        assert workdays.days_left(None, D(2026, 3, 17), calendar) is None
+        assert workdays.days_late(D(2026, 3, 13), D(2026, 3, 17), calendar) == 2
+        # Due on Friday, still open on Saturday: late, though no working day has passed.
+        assert workdays.days_late(D(2026, 3, 13), D(2026, 3, 14), calendar) == 1
+        assert workdays.days_late(D(2026, 3, 13), D(2026, 3, 13), calendar) == 0
+
+    def test_due_soon_is_seven_working_days_on_pages_and_in_e_mails(self):
+        calendar = WorkCalendar()
+        monday = D(2026, 3, 2)
+        assert workdays.due_soon_until(monday, calendar) == D(2026, 3, 11)  # nine calendar days
+        assert workdays.is_due_soon(D(2026, 3, 11), monday, calendar)
+        assert not workdays.is_due_soon(D(2026, 3, 12), monday, calendar)
+        assert not workdays.is_due_soon(D(2026, 3, 1), monday, calendar)  # late, not soon
+        # Before Tết a week of calendar days is not a week of work.
+        assert workdays.is_due_soon(D(2026, 2, 25), D(2026, 2, 12), calendar)
+
+
+class TestCadences:
+    @pytest.mark.parametrize(
+        ("cadence", "day", "on_or_after", "before"),
+        [
+            ("monthly", D(2026, 3, 15), D(2026, 3, 15), D(2026, 2, 15)),
+            ("monthly", D(2026, 3, 16), D(2026, 4, 15), D(2026, 3, 15)),
+            ("quarterly", D(2026, 4, 1), D(2026, 6, 15), D(2026, 3, 15)),
+            ("half_yearly", D(2026, 7, 1), D(2026, 12, 15), D(2026, 6, 15)),
+            ("yearly", D(2026, 12, 16), D(2027, 12, 15), D(2026, 12, 15)),
+        ],
+    )
+    def test_reporting_dates_fall_in_the_last_month_of_each_period(
+        self, cadence, day, on_or_after, before
+    ):
+        assert workdays.report_date_on_or_after(cadence, 15, day) == on_or_after
+        assert workdays.report_date_before(cadence, 15, day) == before
+
+    def test_periods_span_the_cadence_months(self):
+        from directives.periods import period
+
+        for cadence, months in workdays.CADENCE_MONTHS.items():
+            span = period(cadence, 2026, 1, start_day=1)
+            assert span.start == D(2026, 1, 1)
+            assert span.end.month == months
