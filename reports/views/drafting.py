@@ -7,11 +7,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from reports import access, services
+from reports import access, compilation, services
 from reports.forms import ReportNarrativeForm, SubmitConfirmForm
 from units.access import Capability
 
@@ -68,15 +67,15 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     """Submit the draft. Before the period's window ends the figures stop at today's date, so
     the office is asked to confirm that first (a page with one checkbox)."""
     report = access.get_report_for(request.user, pk, capability=C.DRAFT_REPORTS)
-    today = timezone.localdate()
-    if report.is_editable and today < report.data_to:
+    cut = compilation.figures_cut(report)
+    if report.is_editable and cut < report.data_to:
         # Bound only when sent from the question itself (its form carries "confirming").
         form = SubmitConfirmForm(request.POST if "confirming" in request.POST else None)
         if not form.is_valid():
             return render(
                 request,
                 "reports/report_submit_confirm.html",
-                {"report": report, "form": form, "cut_on": today},
+                {"report": report, "form": form, "cut_on": cut},
             )
     try:
         services.submit_report(report, actor=request.user)
