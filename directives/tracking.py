@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -64,7 +65,7 @@ def record_history(
 class TrackedQuerySet(models.QuerySet):
     """Bulk changes write history too; ``delete()`` removes softly."""
 
-    def update(self, **kwargs: object) -> int:
+    def update(self, **kwargs: Any) -> int:
         model = self.model
         # auto_now is skipped by QuerySet.update; bumping it lets whoever watches for changes
         # (the reminder schedule's watermark sync) see bulk changes too.
@@ -169,7 +170,7 @@ class TrackedModel(models.Model):
         abstract = True
         base_manager_name = "all_objects"
 
-    def save(self, *args: object, history_note: str = "", **kwargs: object) -> None:
+    def save(self, *args: Any, history_note: str = "", **kwargs: Any) -> None:
         creating = self._state.adding
         before = getattr(self, "_loaded_values", {})
         with transaction.atomic():
@@ -197,7 +198,7 @@ class TrackedModel(models.Model):
                 )
         self._loaded_values = after
 
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         """Remove softly: the row stays, marked with when and by whom."""
         self.removed_at = timezone.now()
         self.removed_by = current_actor()
@@ -225,7 +226,7 @@ class TrackedModel(models.Model):
                 snapshot[name] = plain_value(raw[attname])
         return snapshot
 
-    def refresh_from_db(self, *args: object, **kwargs: object) -> None:
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
         super().refresh_from_db(*args, **kwargs)
         # What is in memory now is what the database holds: the base of the next change.
         self._loaded_values = self._tracked_snapshot()

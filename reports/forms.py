@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -88,7 +89,7 @@ class ReportCreateForm(forms.Form):
     )
 
     def __init__(
-        self, *args: object, organisation: object, periods: list, requests: list, **kwargs: object
+        self, *args: Any, organisation: object, periods: list, requests: list, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["directive"].queryset = Directive.objects.filter(
@@ -132,7 +133,7 @@ class ReportNarrativeForm(forms.Form):
     )
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: object, report: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, report: object, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.report = report
         self.questions = report.ad_hoc_request.question_list if report.ad_hoc_request else []
@@ -162,7 +163,7 @@ class ReportNarrativeForm(forms.Form):
 class ReportReturnForm(forms.Form):
     comment = _text(_("Ý kiến chỉ đạo sửa"), required=True, rows=4)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["comment"].error_messages["required"] = _(
             "Ghi ý kiến để Phòng Văn hóa - Xã hội biết cần sửa gì."
@@ -187,7 +188,7 @@ class ReportApproveForm(forms.Form):
     )
     submission = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: object, request: HttpRequest, **kwargs: object) -> None:
+    def __init__(self, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.request = request
         self.helper = crispy_helper()
@@ -233,7 +234,7 @@ class DispatchForm(forms.Form):
     reference = NfcCharField(label=_("Số, mã gửi"), required=False, max_length=120)
     note = _text(_("Ghi chú"), rows=2)
 
-    def __init__(self, *args: object, report: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, report: object, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.report = report
         self.helper = crispy_helper()
@@ -283,7 +284,7 @@ class AdHocRequestForm(forms.ModelForm):
             "questions": NfcCharField,
         }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("received_on", "due_date", "data_from", "data_to"):
             self.fields[name].input_formats = DATE_INPUT_FORMATS
@@ -304,7 +305,7 @@ class ScheduleForm(forms.ModelForm):
         fields = ["is_active", "window_start_day", "due_day"]
         widgets = {"is_active": forms.CheckboxInput(attrs={"class": "form-check-input"})}
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("window_start_day", "due_day"):
             self.fields[name].error_messages.update(

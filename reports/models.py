@@ -10,6 +10,7 @@ sending it. A correction is a new report that ``replaces`` the approved one.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -326,7 +327,7 @@ class Report(models.Model):
             return _("Báo cáo số %(code)s") % {"code": self.code}
         return _("Dự thảo báo cáo %(period)s") % {"period": self.period_label}
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         """Refuse to change the content of a report that was approved when it was loaded."""
         if getattr(self, "_loaded_state", None) == ReportState.APPROVED:
             changed = [

@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import Any
 
 from celery import Celery
 from celery.schedules import crontab
@@ -16,7 +17,7 @@ app.autodiscover_tasks()
 
 
 @app.on_after_configure.connect
-def _prepare_filesystem_broker(sender: Celery, **kwargs: object) -> None:
+def _prepare_filesystem_broker(sender: Celery, **kwargs: Any) -> None:
     """Create the folders of the embedded file broker before anything connects to it."""
     options = sender.conf.broker_transport_options or {}
     for key in ("data_folder_in", "data_folder_out", "processed_folder"):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from axes.models import AccessAttempt
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
@@ -132,7 +134,7 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.name = nfc(self.name)
         super().save(*args, **kwargs)
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -98,7 +99,7 @@ class Directive(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # One place for the subject rule, whatever path saves the directive.
         self.subject = normalise_subject(self.subject)
         super().save(*args, **kwargs)
@@ -287,7 +288,7 @@ class Task(models.Model):
     def __str__(self) -> str:
         return f"{self.citation}: {self.short_title}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.text = nfc(self.text)
         self.short_title = nfc(self.short_title)
         self.search_text = fold(f"{self.short_title} {self.text}")
@@ -340,7 +341,7 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.unit_of_measure})"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.name = nfc(self.name)
         self.unit_of_measure = nfc(self.unit_of_measure)
         super().save(*args, **kwargs)

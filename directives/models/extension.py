@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -66,7 +68,7 @@ class ExtensionRequest(TrackedModel):
     def __str__(self) -> str:
         return f"{self.assignment} → {self.proposed_due_date:%d/%m/%Y}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.reason = nfc(self.reason)
         self.decision_note = nfc(self.decision_note)
         super().save(*args, **kwargs)

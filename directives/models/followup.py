@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -67,7 +69,7 @@ class Concern(TrackedModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:60]}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.text = nfc(self.text)
         self.answer = nfc(self.answer)
         self.escalation_note = nfc(self.escalation_note)
@@ -149,7 +151,7 @@ class ExplanationRequest(TrackedModel):
     def __str__(self) -> str:
         return f"{self.assignment} – {self.created_at:%d/%m/%Y}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.question = nfc(self.question)
         self.answer = nfc(self.answer)
         super().save(*args, **kwargs)

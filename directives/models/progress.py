@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import PurePath
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -93,7 +94,7 @@ class ProgressUpdate(TrackedModel):
     def __str__(self) -> str:
         return f"{self.assignment} – {self.created_at:%d/%m/%Y %H:%M}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         for field in ("results", "difficulties", "proposals", "review_note"):
             setattr(self, field, nfc(getattr(self, field)))
         self.search_text = fold(f"{self.results} {self.difficulties} {self.proposals}")
