@@ -15,6 +15,7 @@ import datetime
 import re
 import shutil
 import tempfile
+import time
 import uuid
 
 from django.conf import settings
@@ -74,9 +75,11 @@ def _read_date(value: object) -> datetime.date | None:
     text = str(value).strip()
     for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"):
         try:
-            return datetime.datetime.strptime(text, pattern).date()
+            parsed = time.strptime(text, pattern)
         except ValueError:
             continue
+        # A calendar day, not a moment: no time zone to attach.
+        return datetime.date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday)
     raise ValueError
 
 

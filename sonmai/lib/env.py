@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import os
 from collections.abc import Mapping
+from time import strptime
 from urllib.parse import parse_qs, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -65,11 +66,13 @@ class Env:
         """A time of day written ``HH:MM`` (24-hour clock)."""
         raw = self.str(name, default)
         try:
-            return datetime.datetime.strptime(raw, "%H:%M").time()
+            parsed = strptime(raw, "%H:%M")
         except ValueError:
             raise ImproperlyConfigured(
                 f"Environment variable {name}={raw!r} is not a time of day; use HH:MM, e.g. 07:30."
             ) from None
+        # A time of day on the commune's clock (settings.TIME_ZONE), not a moment.
+        return datetime.time(parsed.tm_hour, parsed.tm_min)
 
     def list(self, name: str, default: list[str] | None = None) -> list[str]:
         raw = self.environ.get(name)
