@@ -22,6 +22,7 @@ from notifications.choices import (
     NotificationKind,
     WorkdayExceptionKind,
 )
+from sonmai.lib.fields import NFCCharField
 
 #: Defaults of the reminder policy when the monitoring office has set nothing.
 DEFAULT_DAYS_BEFORE = "7, 3, 1"
@@ -64,7 +65,7 @@ class WorkdayException(models.Model):
 
     date = models.DateField(_("ngày"), unique=True)
     kind = models.CharField(_("loại"), max_length=20, choices=WorkdayExceptionKind.choices)
-    description = models.CharField(
+    description = NFCCharField(
         _("căn cứ, ghi chú"),
         max_length=255,
         help_text=_("Ví dụ: Nghỉ bù dịp Tết Nguyên đán theo Thông báo số …/TB-BNV."),

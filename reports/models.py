@@ -30,6 +30,7 @@ from reports.choices import (
     ReportKind,
     ReportState,
 )
+from sonmai.lib.fields import NFCCharField, NFCTextField
 
 
 class ReportSchedule(models.Model):
@@ -99,19 +100,19 @@ class AdHocRequest(models.Model):
         on_delete=models.CASCADE,
         related_name="ad_hoc_requests",
     )
-    reference = models.CharField(
+    reference = NFCCharField(
         _("văn bản yêu cầu"),
         max_length=200,
         help_text=_("Ví dụ: Công văn số 1234/SNV-XDCQ ngày 10/11/2026 của Sở Nội vụ."),
     )
-    requested_by = models.CharField(
+    requested_by = NFCCharField(
         _("cơ quan yêu cầu"), max_length=200, default="Sở Nội vụ tỉnh Quảng Ngãi"
     )
     received_on = models.DateField(_("ngày nhận"))
     due_date = models.DateField(_("hạn gửi báo cáo"))
     data_from = models.DateField(_("số liệu từ ngày"))
     data_to = models.DateField(_("số liệu đến ngày"))
-    questions = models.TextField(
+    questions = NFCTextField(
         _("nội dung cần báo cáo"),
         help_text=_("Mỗi dòng một nội dung; báo cáo sẽ trả lời từng nội dung."),
     )
@@ -233,19 +234,19 @@ class Report(models.Model):
         _("tình trạng"), max_length=20, choices=ReportState.choices, default=ReportState.DRAFT
     )
     # The narrative the office writes; the figures come from the data.
-    leadership = models.TextField(
+    leadership = NFCTextField(
         _("công tác lãnh đạo, chỉ đạo, tuyên truyền"),
         blank=True,
         help_text=_("Mỗi đoạn một dòng."),
     )
-    results_note = models.TextField(
+    results_note = NFCTextField(
         _("nhận xét chung về kết quả"), blank=True, help_text=_("Mỗi đoạn một dòng.")
     )
-    next_tasks = models.TextField(
+    next_tasks = NFCTextField(
         _("nhiệm vụ trọng tâm kỳ tới"), blank=True, help_text=_("Mỗi nhiệm vụ một dòng.")
     )
     answers = models.JSONField(_("trả lời nội dung yêu cầu"), default=list, blank=True)
-    distribution = models.TextField(_("nơi nhận"), help_text=_("Mỗi nơi một dòng."))
+    distribution = NFCTextField(_("nơi nhận"), help_text=_("Mỗi nơi một dòng."))
     #: Bumped by each save of the text: a form opened at an older revision is refused.
     revision = models.PositiveIntegerField(default=0, editable=False)
     # Frozen when submitted (figures) and completed when approved (number, date, signer).
@@ -260,7 +261,7 @@ class Report(models.Model):
         related_name="+",
     )
     submitted_at = models.DateTimeField(_("trình lúc"), null=True, blank=True)
-    return_comment = models.TextField(_("ý kiến trả lại"), blank=True)
+    return_comment = NFCTextField(_("ý kiến trả lại"), blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người phê duyệt"),
@@ -288,13 +289,13 @@ class Report(models.Model):
     dispatch_method = models.CharField(
         _("hình thức gửi"), max_length=20, choices=DispatchMethod.choices, blank=True
     )
-    dispatch_reference = models.CharField(
+    dispatch_reference = NFCCharField(
         _("số, mã gửi"),
         max_length=120,
         blank=True,
         help_text=_("Mã văn bản trên hệ thống, số biên nhận, … (nếu có)."),
     )
-    dispatch_note = models.TextField(_("ghi chú khi gửi"), blank=True)
+    dispatch_note = NFCTextField(_("ghi chú khi gửi"), blank=True)
     dispatched_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người gửi"),

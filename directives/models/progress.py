@@ -13,7 +13,8 @@ from directives.choices import AssignmentStatus, EvidenceKind, ReviewState, Upda
 from directives.models.assignment import Assignment
 from directives.models.directive import Indicator
 from directives.tracking import TrackedModel
-from sonmai.lib.vntext import fold, nfc
+from sonmai.lib.fields import NFCTextField
+from sonmai.lib.vntext import fold
 
 
 class ProgressUpdate(TrackedModel):
@@ -48,9 +49,9 @@ class ProgressUpdate(TrackedModel):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
-    results = models.TextField(_("kết quả đạt được"))
-    difficulties = models.TextField(_("khó khăn, vướng mắc"), blank=True)
-    proposals = models.TextField(_("kiến nghị, đề xuất"), blank=True)
+    results = NFCTextField(_("kết quả đạt được"))
+    difficulties = NFCTextField(_("khó khăn, vướng mắc"), blank=True)
+    proposals = NFCTextField(_("kiến nghị, đề xuất"), blank=True)
     review_state = models.CharField(
         _("xem xét"), max_length=20, choices=ReviewState.choices, default=ReviewState.PENDING
     )
@@ -63,7 +64,7 @@ class ProgressUpdate(TrackedModel):
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("xem xét lúc"), null=True, blank=True)
-    review_note = models.TextField(_("ý kiến khi xem xét"), blank=True)
+    review_note = NFCTextField(_("ý kiến khi xem xét"), blank=True)
     submission_token = models.UUIDField(
         _("mã lần gửi"),
         unique=True,
@@ -95,8 +96,6 @@ class ProgressUpdate(TrackedModel):
         return f"{self.assignment} – {self.created_at:%d/%m/%Y %H:%M}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        for field in ("results", "difficulties", "proposals", "review_note"):
-            setattr(self, field, nfc(getattr(self, field)))
         self.search_text = fold(f"{self.results} {self.difficulties} {self.proposals}")
         super().save(*args, **kwargs)
 
