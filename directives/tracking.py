@@ -9,6 +9,7 @@ manager stops showing the row. The actor comes from ``sonmai.lib.actor``.
 from __future__ import annotations
 
 import datetime
+from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +19,10 @@ from django.utils import timezone
 
 from directives.choices import HistoryAction
 from sonmai.lib.actor import current_actor
+
+# Set while bulk_update() runs: Django's bulk_update() writes through update(), and the history of
+# those rows is recorded once, by bulk_update(), from the objects it was given.
+_bulk_updating: ContextVar[bool] = ContextVar("directives_bulk_updating", default=False)
 
 
 def plain_value(value: object) -> object:
@@ -74,8 +79,13 @@ class TrackedQuerySet(models.QuerySet):
         ):
             kwargs["updated_at"] = timezone.now()
         watched = (*model.TRACKED_FIELDS, "removed_at", "removed_by")
-        tracked = [name for name in kwargs if name in watched]
-        if not tracked:
+        # A foreign key may be given by name or by attname (``reviewed_by_id=…``).
+        tracked = [
+            name
+            for name in watched
+            if name in kwargs or model._meta.get_field(name).attname in kwargs
+        ]
+        if not tracked or _bulk_updating.get():
             return super().update(**kwargs)
         attnames = _attnames(model, tuple(tracked))
         link = model.HISTORY_ASSIGNMENT_FIELD
@@ -111,7 +121,11 @@ class TrackedQuerySet(models.QuerySet):
                 row["pk"]: row
                 for row in self.model._base_manager.filter(pk__in=ids).values("pk", link, *attnames)
             }
-            count = super().bulk_update(objs, fields, batch_size=batch_size)
+            token = _bulk_updating.set(True)
+            try:
+                count = super().bulk_update(objs, fields, batch_size=batch_size)
+            finally:
+                _bulk_updating.reset(token)
             rows = []
             for obj in objs:
                 old = before.get(obj.pk)
