@@ -6,7 +6,6 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.http import HttpRequest
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,16 +13,20 @@ from directives.forms import DATE_INPUT_FORMATS, DateInput, NfcCharField, crispy
 from directives.models import Directive
 from reports.choices import DispatchMethod
 from reports.models import AdHocRequest, ReportSchedule
+from sonmai.lib.files import CheckedFileField, UploadRule
 from units import twofactor
 from units.forms import OneTimeCodeField, check_code
 from units.signin import check_password_again
 
-#: A PDF starts with "%PDF-" within its first 1024 bytes (ISO 32000-1, 7.5.2).
-PDF_MAGIC = b"%PDF-"
+#: What the verification page accepts: a PDF (recognised by content) up to its cap.
+VERIFY_UPLOAD = UploadRule(
+    lambda: settings.REPORT_VERIFY_MAX_BYTES, frozenset({".pdf"}), _("văn bản định dạng PDF")
+)
 
 
 class VerifyPdfForm(forms.Form):
-    document = forms.FileField(
+    document = CheckedFileField(
+        rule=VERIFY_UPLOAD,
         label=_("Tệp PDF cần xác minh"),
         help_text=_("Chọn tệp báo cáo đã ký số (định dạng PDF)."),
         error_messages={
@@ -36,23 +39,8 @@ class VerifyPdfForm(forms.Form):
     )
 
     def clean_document(self) -> bytes:
-        upload = self.cleaned_data["document"]
-        limit = settings.REPORT_VERIFY_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("Tệp lớn quá %(limit)s, không xác minh được."),
-                code="too_large",
-                params={"limit": filesizeformat(limit)},
-            )
-        data = upload.read()
-        if not data:
-            raise forms.ValidationError(self.fields["document"].error_messages["empty"])
-        if PDF_MAGIC not in data[:1024]:
-            raise forms.ValidationError(
-                _("Tệp này không phải PDF. Chỉ xác minh được văn bản định dạng PDF."),
-                code="not_pdf",
-            )
-        return data
+        # Vetted by the field (size, and a PDF by its content); within the cap, read whole.
+        return bytes(self.cleaned_data["document"].read())
 
 
 # --- Report workflow ----------------------------------------------------------------------------

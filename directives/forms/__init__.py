@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from directives.choices import AssignmentStatus, Bucket, ReviewState, UnitKindFilter
 from directives.dashboard import Filters
-from directives.imports import MAX_IMPORT_FILE_BYTES
+from directives.imports import SHEET_UPLOAD
 from directives.models import Assignment, Indicator
 from directives.periods import recent_periods
 from sonmai.formats.vi.formats import DATE_INPUT_FORMATS
+from sonmai.lib.files import CheckedFileField
 from sonmai.lib.vntext import nfc
 
 RESULTS_MAX = 5000
@@ -460,7 +461,8 @@ class ExplanationAnswerForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
+    file = CheckedFileField(
+        rule=SHEET_UPLOAD,
         label=_("Tệp Excel (.xlsx)"),
         help_text=_(
             "Các cột: Mục, ý · Đơn vị · Vai trò · Hạn hoàn thành · Chu kỳ báo cáo · "
@@ -468,13 +470,3 @@ class ImportForm(forms.Form):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
-
-    def clean_file(self) -> object:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_FILE_BYTES:
-            raise forms.ValidationError(_("Tệp quá lớn (tối đa 5 MB)."))
-        head = upload.read(4)
-        upload.seek(0)
-        if head != b"PK\x03\x04":
-            raise forms.ValidationError(_("Đây không phải tệp Excel .xlsx."))
-        return upload

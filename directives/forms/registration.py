@@ -13,7 +13,8 @@ from directives.choices import AssignmentRole, Cadence, DocumentType, SignerAuth
 from directives.forms import NfcCharField, VNDateField
 from directives.models import Assignment
 from directives.models.directive import normalise_subject
-from directives.services.documents import error_message
+from directives.services.documents import DOCUMENT_UPLOAD, error_message
+from sonmai.lib.files import CheckedFileField
 
 LINES_HELP = _("Mỗi dòng một mục.")
 ROLE_CHOICES = [("", "—"), *AssignmentRole.choices]
@@ -229,7 +230,8 @@ class TaskForm(BootstrapMixin, forms.Form):
 
 
 class DocumentUploadForm(BootstrapMixin, forms.Form):
-    file = forms.FileField(
+    file = CheckedFileField(
+        rule=DOCUMENT_UPLOAD,
         label=_("Tệp văn bản"),
         required=False,
         error_messages={"empty": lazy(error_message, str)("empty")},

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -26,6 +27,7 @@ from directives.choices import DocumentImportState, DocumentSource
 from directives.docimport.extract import ExtractionError, detect_kind, extract_in_child
 from directives.docimport.parser import parse
 from directives.models import DirectiveImport
+from sonmai.lib.files import RejectedFile, UploadRule, vet_size
 from sonmai.lib.vntext import nfc
 
 #: Longest text that can be pasted (a long plan is about 60,000 characters).
@@ -117,12 +119,16 @@ def _source_for(kind: str, extension: str) -> str:
 
 _EXTENSIONS = {"docx": ".docx", "pdf": ".pdf", "text": ".txt"}
 
+#: A directive's document: its size is vetted on the way in; its kind by the reader
+#: (``detect_kind``), which tells an old .doc, a locked DOCX or a picture without text apart.
+DOCUMENT_UPLOAD = UploadRule(lambda: settings.DIRECTIVE_IMPORT_MAX_BYTES, None)
+
 
 def receive_document(
     organisation: object,
     *,
     actor: object,
-    upload: object | None = None,
+    upload: UploadedFile | None = None,
     text: str = "",
 ) -> DirectiveImport:
     """Keep the document and queue its reading; raise ``DocumentRejected`` for what cannot be
@@ -131,8 +137,10 @@ def receive_document(
 
     job = DirectiveImport(organisation=organisation, uploaded_by=actor, token=uuid.uuid4())
     if upload is not None:
-        if upload.size > settings.DIRECTIVE_IMPORT_MAX_BYTES:
-            raise DocumentRejected(error_message("too_large"))
+        try:
+            vet_size(upload, DOCUMENT_UPLOAD)
+        except RejectedFile as rejected:
+            raise DocumentRejected(rejected.reason) from None
         with tempfile.NamedTemporaryFile(prefix="sonmai-upload-") as copy:
             for chunk in upload.chunks():
                 copy.write(chunk)

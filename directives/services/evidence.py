@@ -8,18 +8,32 @@ import uuid
 from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from directives.choices import ReviewState
 from directives.models import Assignment, Evidence
 from sonmai.lib.actor import acting_as
-from sonmai.lib.files import RejectedFile, shrink_photo, sniff
-from sonmai.lib.vntext import nfc
+from sonmai.lib.files import (
+    IMAGES,
+    OFFICE,
+    RejectedFile,
+    UploadRule,
+    shrink_photo,
+    upload_name,
+    vet_upload,
+)
 
 #: Largest file a unit may attach, before photos are shrunk.
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+EVIDENCE_UPLOAD = UploadRule(
+    MAX_EVIDENCE_BYTES,
+    IMAGES | OFFICE | {".pdf"},
+    _lazy(
+        "ảnh (JPG, PNG, WebP), PDF hay văn bản, bảng tính (Word, Excel, PowerPoint, OpenDocument)"
+    ),
+)
 #: Most files one update may carry.
 MAX_EVIDENCE_PER_UPDATE = 6
 #: Most files a person may have waiting (uploaded, not yet sent) over a day: forms abandoned
@@ -34,30 +48,8 @@ def check_upload(upload: UploadedFile) -> tuple[File, str, str, str]:
     Nothing is read whole into memory: a photo is shrunk from the uploaded file (see
     ``shrink_photo``), any other file is stored from it as it is.
     """
-    name = nfc(upload.name or "tep")[-200:]
-    if upload.size is not None and upload.size > MAX_EVIDENCE_BYTES:
-        raise RejectedFile(
-            _("Tệp “%(name)s” nặng %(size)s, vượt giới hạn %(limit)s.")
-            % {
-                "name": name,
-                "size": filesizeformat(upload.size),
-                "limit": filesizeformat(MAX_EVIDENCE_BYTES),
-            }
-        )
-    if not upload.size:
-        raise RejectedFile(_("Tệp “%(name)s” trống.") % {"name": name})
-    upload.seek(0)
-    head = upload.read(16)
-    found = sniff(head, upload.file)
-    if found is None:
-        raise RejectedFile(
-            _(
-                "Tệp “%(name)s” không phải ảnh (JPG, PNG, WebP), PDF hay văn bản, bảng tính "
-                "(Word, Excel, OpenDocument), dù tên tệp ghi gì."
-            )
-            % {"name": name}
-        )
-    upload.seek(0)
+    found = vet_upload(upload, EVIDENCE_UPLOAD)
+    name = upload_name(upload)
     if found.kind == "image":
         content: File = ContentFile(shrink_photo(upload))
         content_type, extension = "image/jpeg", ".jpg"
