@@ -371,6 +371,22 @@ class Report(models.Model):
         return self.state == ReportState.APPROVED
 
     @property
+    def is_draft(self) -> bool:
+        return self.state == ReportState.DRAFT
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.state == ReportState.SUBMITTED
+
+    @property
+    def is_returned(self) -> bool:
+        return self.state == ReportState.RETURNED
+
+    @property
+    def is_discarded(self) -> bool:
+        return self.state == ReportState.DISCARDED
+
+    @property
     def is_live(self) -> bool:
         return self.state != ReportState.DISCARDED
 
@@ -389,6 +405,14 @@ class Report(models.Model):
     @property
     def is_generating(self) -> bool:
         return self.generation_state in (GenerationState.PENDING, GenerationState.RUNNING)
+
+    @property
+    def generation_running(self) -> bool:
+        return self.generation_state == GenerationState.RUNNING
+
+    @property
+    def generation_failed(self) -> bool:
+        return self.generation_state == GenerationState.FAILED
 
     @property
     def cadence(self) -> str:

@@ -206,6 +206,10 @@ class Assignment(TrackedModel):
         return self.role == AssignmentRole.COORDINATING and self.lead_assignment_id is not None
 
     @property
+    def is_coordinating(self) -> bool:
+        return self.role == AssignmentRole.COORDINATING
+
+    @property
     def is_done(self) -> bool:
         return self.status == AssignmentStatus.DONE
 

@@ -112,6 +112,11 @@ class Directive(models.Model):
         self.subject = normalise_subject(self.subject)
 
     @property
+    def is_dispatch(self) -> bool:
+        """A công văn: its subject is printed "V/v …" under the number."""
+        return self.document_type == DocumentType.DISPATCH
+
+    @property
     def is_party_document(self) -> bool:
         """Party numbering ("221-KL/TW"): from the issuer when known, else from the symbol's
         shape (type/issuer, "KL/TW", against the state's "UBND-NC" and "2021/QĐ-TTg")."""

@@ -78,6 +78,18 @@ class Concern(TrackedModel):
     def is_open(self) -> bool:
         return self.status in (ConcernStatus.OPEN, ConcernStatus.ESCALATED)
 
+    @property
+    def is_unanswered(self) -> bool:
+        return self.status == ConcernStatus.OPEN
+
+    @property
+    def is_escalated(self) -> bool:
+        return self.status == ConcernStatus.ESCALATED
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.status == ConcernStatus.RESOLVED
+
 
 class Urging(models.Model):
     """A reminder sent by hand (đôn đốc) to a late unit about one assignment."""
@@ -201,3 +213,20 @@ class AssignmentImport(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def is_queued(self) -> bool:
+        return self.state == ImportState.QUEUED
+
+    @property
+    def is_busy(self) -> bool:
+        """Being checked or applied by the worker: the page refreshes itself."""
+        return self.state in (ImportState.QUEUED, ImportState.APPLYING)
+
+    @property
+    def is_checked(self) -> bool:
+        return self.state == ImportState.CHECKED
+
+    @property
+    def has_failed(self) -> bool:
+        return self.state == ImportState.FAILED

@@ -100,6 +100,11 @@ class ProgressUpdate(TrackedModel):
         super().save(*args, **kwargs)
 
     @property
+    def is_contribution(self) -> bool:
+        """A coordinating unit's share: results and figures, no status of its own."""
+        return self.kind == UpdateKind.CONTRIBUTION
+
+    @property
     def is_returned(self) -> bool:
         return self.review_state == ReviewState.RETURNED
 
