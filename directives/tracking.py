@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from contextvars import ContextVar
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -67,7 +67,10 @@ def record_history(
     )
 
 
-class TrackedQuerySet(models.QuerySet):
+_Tracked = TypeVar("_Tracked", bound="TrackedModel")
+
+
+class TrackedQuerySet(models.QuerySet[_Tracked]):
     """Bulk changes write history too; ``delete()`` removes softly."""
 
     def update(self, **kwargs: Any) -> int:
@@ -150,10 +153,13 @@ class TrackedQuerySet(models.QuerySet):
     delete.queryset_only = True
 
 
-class AliveManager(models.Manager.from_queryset(TrackedQuerySet)):
+_TrackedManager = models.Manager.from_queryset(TrackedQuerySet)
+
+
+class AliveManager(_TrackedManager[_Tracked]):
     """The default manager: rows that have not been removed."""
 
-    def get_queryset(self) -> TrackedQuerySet:
+    def get_queryset(self) -> TrackedQuerySet[_Tracked]:
         return super().get_queryset().filter(removed_at__isnull=True)
 
 
@@ -178,7 +184,7 @@ class TrackedModel(models.Model):
     )
 
     objects = AliveManager()
-    all_objects = models.Manager.from_queryset(TrackedQuerySet)()
+    all_objects = _TrackedManager()
 
     class Meta:
         abstract = True

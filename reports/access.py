@@ -16,29 +16,32 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from reports.models import AdHocRequest, Report
-from units.access import Capability, has_capability, require, sees_whole_organisation
+from units.access import Capability, Person, has_capability, require, sees_whole_organisation
+from units.models import User
 
 
-def require_verifier(user: object) -> None:
+def require_verifier(user: Person) -> None:
     """403 unless ``user`` is signed in and belongs to an organisation."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "organisation_id", None):
         raise PermissionDenied
 
 
-def require_reader(user: object) -> None:
+def require_reader(user: Person) -> None:
     """403 unless ``user`` may read the organisation's reports."""
     if not sees_whole_organisation(user):
         raise PermissionDenied
 
 
-def get_report_for(user: object, pk: int, *, capability: Capability | None = None) -> Report:
+def get_report_for(user: Person, pk: int, *, capability: Capability | None = None) -> Report:
     """The report ``pk`` of ``user``'s organisation: 404 outside it, 403 for a person who
     may not read reports or lacks ``capability``."""
+    if not isinstance(user, User) or user.organisation_id is None:
+        raise Http404
     report = (
         Report.objects.select_related(
             "organisation", "directive", "ad_hoc_request", "replaces", "approved_by", "created_by"
         )
-        .filter(organisation_id=getattr(user, "organisation_id", None))
+        .filter(organisation_id=user.organisation_id)
         .filter(pk=pk)
         .first()
     )
@@ -50,21 +53,21 @@ def get_report_for(user: object, pk: int, *, capability: Capability | None = Non
     return report
 
 
-def get_ad_hoc_request_for(user: object, pk: int) -> AdHocRequest:
-    request = AdHocRequest.objects.filter(
-        organisation_id=getattr(user, "organisation_id", None), pk=pk
-    ).first()
+def get_ad_hoc_request_for(user: Person, pk: int) -> AdHocRequest:
+    if not isinstance(user, User) or user.organisation_id is None:
+        raise Http404
+    request = AdHocRequest.objects.filter(organisation_id=user.organisation_id, pk=pk).first()
     if request is None:
         raise Http404
     require_reader(user)
     return request
 
 
-def can(user: object, capability: Capability) -> bool:
+def can(user: Person, capability: Capability) -> bool:
     return has_capability(user, capability)
 
 
-def reports_waiting_for(user: object) -> list[Report]:
+def reports_waiting_for(user: Person) -> list[Report]:
     """The reports waiting for ``user``'s step: approval for leaders, drafts and returned ones
     for the monitoring office, sending for the clerk (shown on the home page)."""
     from django.db.models import Q
@@ -78,6 +81,8 @@ def reports_waiting_for(user: object) -> list[Report]:
         wanted |= Q(state__in=EDITABLE_STATES)
     if has_capability(user, Capability.RECORD_DISPATCH):
         wanted |= Q(state=ReportState.APPROVED, dispatched_at__isnull=True)
+    if not isinstance(user, User) or user.organisation_id is None:
+        return []
     if not sees_whole_organisation(user):
         return []
     return list(

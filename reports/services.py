@@ -11,6 +11,7 @@ import datetime
 import hashlib
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -34,6 +35,9 @@ from reports.models import AdHocRequest, Report, ReportEvent, ReportNumber, Repo
 from reports.snapshot import ReportSnapshot
 from sonmai.lib import vndate
 from sonmai.lib.i18n import portal_language
+
+if TYPE_CHECKING:
+    from units.models import Organisation, User
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +69,7 @@ class DuePeriod:
     report: Report | None = None
 
 
-def schedules_of(organisation: object) -> list[ReportSchedule]:
+def schedules_of(organisation: Organisation) -> list[ReportSchedule]:
     """The organisation's schedule, one row per periodic kind (created with the defaults)."""
     existing = {s.kind: s for s in ReportSchedule.objects.filter(organisation=organisation)}
     missing = [
@@ -80,7 +84,7 @@ def schedules_of(organisation: object) -> list[ReportSchedule]:
 
 
 def due_periods(
-    organisation: object, directive: Directive | None, today: datetime.date, *, back: int = 2
+    organisation: Organisation, directive: Directive | None, today: datetime.date, *, back: int = 2
 ) -> list[DuePeriod]:
     """For each active schedule, the current period and the ``back`` before it, most urgent
     first, each with the directive's report for it when one exists."""
@@ -129,7 +133,7 @@ def _period_label(kind: str, label: str) -> str:
 
 
 # --- Drafting -----------------------------------------------------------------------------------
-def _event(report: Report, kind: str, actor: object | None, note: str = "") -> ReportEvent:
+def _event(report: Report, kind: str, actor: User | None, note: str = "") -> ReportEvent:
     return ReportEvent.objects.create(report=report, kind=kind, actor=actor, note=note)
 
 
@@ -137,7 +141,7 @@ def _event(report: Report, kind: str, actor: object | None, note: str = "") -> R
 def create_report(
     *,
     directive: Directive,
-    actor: object,
+    actor: User,
     kind: str,
     period_key: str = "",
     ad_hoc_request: AdHocRequest | None = None,
@@ -155,7 +159,7 @@ def create_report(
             .exclude(state=ReportState.DISCARDED)
             .first()
         )
-        values = {
+        values: dict[str, Any] = {
             "kind": ReportKind.AD_HOC,
             "period_key": "",
             "period_label": _("đột xuất"),
@@ -167,7 +171,7 @@ def create_report(
     else:
         schedule = next((s for s in schedules_of(organisation) if s.kind == kind), None)
         period = parse_key(period_key, start_day=schedule.window_start_day) if schedule else None
-        if period is None or period.kind != kind:
+        if schedule is None or period is None or period.kind != kind:
             raise ReportError(_("Kỳ báo cáo không hợp lệ."))
         existing = (
             Report.objects.filter(
@@ -215,7 +219,7 @@ def _lock(report: Report) -> Report:
 
 @transaction.atomic
 def save_narrative(
-    report: Report, *, actor: object, values: dict[str, object], revision: int | None
+    report: Report, *, actor: User, values: dict[str, object], revision: int | None
 ) -> Report:
     """Save the office's text; refuses when someone saved it since the form was opened at
     ``revision``."""
@@ -238,7 +242,7 @@ def save_narrative(
 
 
 @transaction.atomic
-def submit_report(report: Report, *, actor: object) -> Report:
+def submit_report(report: Report, *, actor: User) -> Report:
     """Freeze the figures and send the draft to the leaders."""
     locked = _lock(report)
     if locked.state not in EDITABLE_STATES:
@@ -255,7 +259,7 @@ def submit_report(report: Report, *, actor: object) -> Report:
 
 
 @transaction.atomic
-def return_report(report: Report, *, actor: object, comment: str) -> Report:
+def return_report(report: Report, *, actor: User, comment: str) -> Report:
     """A leader sends the report back with comments; the office edits and submits again."""
     locked = _lock(report)
     if locked.state != ReportState.SUBMITTED:
@@ -269,7 +273,7 @@ def return_report(report: Report, *, actor: object, comment: str) -> Report:
     return locked
 
 
-def next_report_number(organisation: object, year: int) -> int:
+def next_report_number(organisation: Organisation, year: int) -> int:
     """The next number in ``organisation``'s sequence for ``year``; call inside a transaction.
 
     The increment is one ``UPDATE … SET last_number = last_number + 1``: the row lock it takes
@@ -293,7 +297,7 @@ def submission_mark(report: Report) -> str:
 
 
 @transaction.atomic
-def approve_report(report: Report, *, actor: object, seen_submission: str | None = None) -> Report:
+def approve_report(report: Report, *, actor: User, seen_submission: str | None = None) -> Report:
     """Sign off: number and date the report, freeze it for good and queue the signed PDF.
 
     The caller has checked that ``actor`` is a leader and re-entered their password;
@@ -370,6 +374,8 @@ def render_approved(report: Report) -> tuple[bytes, bytes, int]:
     from reports.rendering import render_report_pdf
     from reports.signing import commune_credentials, sign_report_pdf
 
+    if report.snapshot is None:
+        raise ReportError(_("Báo cáo chưa có số liệu chốt nên chưa tạo được tệp."))
     snapshot = ReportSnapshot.from_dict(report.snapshot)
     rendered = render_report_pdf(snapshot)
     signed = sign_report_pdf(
@@ -421,7 +427,7 @@ def generate_report_pdf(report_id: int) -> str:
 
 
 @transaction.atomic
-def retry_generation(report: Report, *, actor: object) -> Report:
+def retry_generation(report: Report, *, actor: User) -> Report:
     """Queue the PDF again after a failure (or when the worker holding it died)."""
     locked = _lock(report)
     stale = (
@@ -464,7 +470,7 @@ def resume_generation(now: datetime.datetime) -> list[int]:
 def record_dispatch(
     report: Report,
     *,
-    actor: object,
+    actor: User,
     sent_at: datetime.datetime,
     method: str,
     reference: str = "",
@@ -490,7 +496,7 @@ def record_dispatch(
 
 
 @transaction.atomic
-def start_correction(report: Report, *, actor: object) -> Report:
+def start_correction(report: Report, *, actor: User) -> Report:
     """A new draft that will replace the approved ``report`` (which stays as it was)."""
     locked = _lock(report)
     if not locked.is_approved:
@@ -528,7 +534,7 @@ def start_correction(report: Report, *, actor: object) -> Report:
 
 
 @transaction.atomic
-def discard_report(report: Report, *, actor: object) -> Report:
+def discard_report(report: Report, *, actor: User) -> Report:
     """Withdraw a draft opened by mistake (never submitted or returned): it stays in the list
     of events but no longer stands for its period."""
     locked = _lock(report)

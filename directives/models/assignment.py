@@ -43,7 +43,7 @@ def behind_schedule(
     return percent_done + BEHIND_SCHEDULE_TOLERANCE < 100 * elapsed / span
 
 
-class AssignmentQuerySet(TrackedQuerySet):
+class AssignmentQuerySet(TrackedQuerySet["Assignment"]):
     def with_bucket(self, today: datetime.date) -> AssignmentQuerySet:
         """Annotate ``current_bucket``: the same rule as ``Assignment.bucket``, in SQL."""
         return self.annotate(

@@ -12,6 +12,7 @@ import datetime
 import tempfile
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
@@ -30,6 +31,9 @@ from directives.models import DirectiveImport
 from sonmai.lib.files import RejectedFile, UploadRule, vet_size
 from sonmai.lib.vntext import nfc
 
+if TYPE_CHECKING:
+    from units.models import Organisation, User
+
 #: Longest text that can be pasted (a long plan is about 60,000 characters).
 MAX_PASTED_CHARS = 200_000
 #: Progress is written at most this often (each write is a query).
@@ -41,7 +45,7 @@ class DocumentRejected(ValueError):
     """The document cannot be brought in; the message says why, in Vietnamese."""
 
 
-def error_message(code: str, detail: dict | None = None) -> str:
+def error_message(code: str, detail: dict[str, Any] | None = None) -> str:
     """What the clerk reads when a file cannot be read."""
     detail = detail or {}
     pages = detail.get("pages", 0)
@@ -125,9 +129,9 @@ DOCUMENT_UPLOAD = UploadRule(lambda: settings.DIRECTIVE_IMPORT_MAX_BYTES, None)
 
 
 def receive_document(
-    organisation: object,
+    organisation: Organisation,
     *,
-    actor: object,
+    actor: User,
     upload: UploadedFile | None = None,
     text: str = "",
 ) -> DirectiveImport:
@@ -158,7 +162,7 @@ def receive_document(
             job.source = _source_for(kind, extension)
             job.extension = extension
             job.original_name = nfc(getattr(upload, "name", "") or "")[-255:]
-            job.size = upload.size
+            job.size = upload.size or 0
             copy.seek(0)
             # Streamed in chunks: a large scan is never held in memory whole.
             job.file.save(f"{job.token}{extension}", File(copy), save=False)
@@ -262,13 +266,13 @@ def read_document(job_id: int) -> str:
     return "ready"
 
 
-def _fail(job_id: int, code: str, detail: dict) -> None:
+def _fail(job_id: int, code: str, detail: dict[str, Any]) -> None:
     DirectiveImport.objects.filter(pk=job_id, state=State.READING).update(
         state=State.FAILED, error_code=code, error_detail=detail
     )
 
 
-def retry_document(job: DirectiveImport, *, actor: object) -> None:
+def retry_document(job: DirectiveImport, *, actor: User) -> None:
     """Read a failed (or stuck) document again."""
     from directives import tasks
 
@@ -282,7 +286,7 @@ def retry_document(job: DirectiveImport, *, actor: object) -> None:
     transaction.on_commit(lambda: tasks.read_directive_document.delay(job.pk))
 
 
-def discard_document(job: DirectiveImport, *, actor: object) -> None:
+def discard_document(job: DirectiveImport, *, actor: User) -> None:
     updated = DirectiveImport.objects.filter(
         pk=job.pk, state__in=[State.QUEUED, State.READING, State.READY, State.FAILED]
     ).update(state=State.DISCARDED)
@@ -315,8 +319,10 @@ def resume_reading(now: datetime.datetime) -> list[int]:
     return lost
 
 
-def documents_waiting_for(user: object, limit: int = 10) -> list[DirectiveImport]:
+def documents_waiting_for(user: User, limit: int = 10) -> list[DirectiveImport]:
     """Documents of the person's organisation read or being read, not yet registered."""
+    if user.organisation_id is None:
+        return []
     return list(
         DirectiveImport.objects.filter(
             organisation_id=user.organisation_id,

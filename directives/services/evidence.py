@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
@@ -25,6 +26,9 @@ from sonmai.lib.files import (
     vet_upload,
 )
 
+if TYPE_CHECKING:
+    from units.models import User
+
 #: Largest file a unit may attach, before photos are shrunk.
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 EVIDENCE_UPLOAD = UploadRule(
@@ -34,6 +38,7 @@ EVIDENCE_UPLOAD = UploadRule(
         "ảnh (JPG, PNG, WebP), PDF hay văn bản, bảng tính (Word, Excel, PowerPoint, OpenDocument)"
     ),
 )
+
 #: Most files one update may carry.
 MAX_EVIDENCE_PER_UPDATE = 6
 #: Most files a person may have waiting (uploaded, not yet sent) over a day: forms abandoned
@@ -42,7 +47,7 @@ MAX_STAGED_PER_DAY = 30
 STAGING_WINDOW = datetime.timedelta(days=1)
 
 
-def check_upload(upload: UploadedFile) -> tuple[File, str, str, str]:
+def check_upload(upload: UploadedFile) -> tuple[File[bytes], str, str, str]:
     """Vet one upload: (content to store, kind, content type, file name to show).
 
     Nothing is read whole into memory: a photo is shrunk from the uploaded file (see
@@ -51,7 +56,7 @@ def check_upload(upload: UploadedFile) -> tuple[File, str, str, str]:
     found = vet_upload(upload, EVIDENCE_UPLOAD)
     name = upload_name(upload)
     if found.kind == "image":
-        content: File = ContentFile(shrink_photo(upload))
+        content: File[bytes] = ContentFile(shrink_photo(upload))
         content_type, extension = "image/jpeg", ".jpg"
     else:
         content = upload
@@ -61,7 +66,7 @@ def check_upload(upload: UploadedFile) -> tuple[File, str, str, str]:
 
 
 def stage_evidence(
-    assignment: Assignment, *, actor: object, token: uuid.UUID, upload: UploadedFile
+    assignment: Assignment, *, actor: User, token: uuid.UUID, upload: UploadedFile
 ) -> Evidence:
     """Store one vetted file for the update being written (raises RejectedFile)."""
     already = staged_evidence(assignment, token=token, actor=actor).count()
@@ -92,21 +97,22 @@ def stage_evidence(
     return evidence
 
 
-def staged_evidence(assignment: Assignment, *, token: uuid.UUID, actor: object) -> QuerySet:
+def staged_evidence(assignment: Assignment, *, token: uuid.UUID, actor: User) -> QuerySet[Evidence]:
     """Files uploaded with this form that are not yet part of a sent update."""
     return Evidence.objects.filter(
         assignment=assignment, submission_token=token, uploaded_by=actor, update__isnull=True
     )
 
 
-def can_remove_evidence(evidence: Evidence, user: object) -> bool:
+def can_remove_evidence(evidence: Evidence, user: User) -> bool:
     """The uploader may take a file back until the monitoring office has accepted the update."""
-    if evidence.uploaded_by_id != getattr(user, "pk", None):
+    if evidence.uploaded_by_id != user.pk:
         return False
-    return evidence.update_id is None or evidence.update.review_state != ReviewState.ACCEPTED
+    update = evidence.update if evidence.update_id is not None else None
+    return update is None or update.review_state != ReviewState.ACCEPTED
 
 
-def remove_evidence(evidence: Evidence, *, actor: object) -> None:
+def remove_evidence(evidence: Evidence, *, actor: User) -> None:
     """Take a file out of the update; the file and its record stay (nothing is deleted)."""
     with acting_as(actor):
         evidence.delete()

@@ -12,6 +12,7 @@ off unless something says otherwise, and then SECRET_KEY and the rest are requir
 
 from __future__ import annotations
 
+import builtins
 import datetime
 import os
 import secrets
@@ -33,7 +34,11 @@ ENV_FILE_VARIABLE = "SONMAI_ENV_FILE"
 
 
 class Env:
-    """Reads typed values from a mapping (``os.environ`` by default)."""
+    """Reads typed values from a mapping (``os.environ`` by default).
+
+    Its readers are named after the types they return, so below ``def str`` the annotations
+    say ``builtins.str``.
+    """
 
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         self.environ = os.environ if environ is None else environ
@@ -55,7 +60,7 @@ class Env:
         else:
             path = PROJECT_DIR / ".env" if default_file is None else default_file
             values = read_env_file(path) if path.is_file() else {}
-        return cls(ChainMap(environ, values) if values else environ)
+        return cls(ChainMap(dict(environ), values) if values else environ)
 
     def is_set(self, name: str) -> bool:
         return bool(self.environ.get(name, "").strip())
@@ -68,7 +73,7 @@ class Env:
             return default
         return value.strip()
 
-    def bool(self, name: str, default: bool) -> bool:
+    def bool(self, name: builtins.str, default: bool) -> bool:
         raw = self.environ.get(name)
         if raw is None:
             return default
@@ -81,7 +86,7 @@ class Env:
             f"Environment variable {name}={raw!r} is not a boolean; use 1/0, true/false, yes/no."
         )
 
-    def int(self, name: str, default: int, *, minimum: int | None = None) -> int:
+    def int(self, name: builtins.str, default: int, *, minimum: int | None = None) -> int:
         raw = self.environ.get(name)
         if raw is None or raw.strip() == "":
             return default
@@ -95,7 +100,7 @@ class Env:
             raise ImproperlyConfigured(f"Environment variable {name} must be at least {minimum}.")
         return value
 
-    def time(self, name: str, default: str) -> datetime.time:
+    def time(self, name: builtins.str, default: builtins.str) -> datetime.time:
         """A time of day written ``HH:MM`` (24-hour clock)."""
         raw = self.str(name, default)
         try:
@@ -107,13 +112,17 @@ class Env:
         # A time of day on the commune's clock (settings.TIME_ZONE), not a moment.
         return datetime.time(parsed.tm_hour, parsed.tm_min)
 
-    def list(self, name: str, default: list[str] | None = None) -> list[str]:
+    def list(
+        self, name: builtins.str, default: list[builtins.str] | None = None
+    ) -> list[builtins.str]:
         raw = self.environ.get(name)
         if raw is None or raw.strip() == "":
             return list(default or [])
         return [item.strip() for item in raw.split(",") if item.strip()]
 
-    def url(self, name: str, schemes: set[str], default: str | None = None) -> str:
+    def url(
+        self, name: builtins.str, schemes: set[builtins.str], default: builtins.str | None = None
+    ) -> builtins.str:
         value = self.str(name, default)
         scheme = urlparse(value).scheme
         if scheme not in schemes:

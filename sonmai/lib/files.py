@@ -20,7 +20,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from django import forms
 from django.conf import settings
@@ -64,7 +64,7 @@ _ODF = {
 HEAD_BYTES = 1024
 
 
-def sniff(head: bytes, stream: io.IOBase | None = None) -> Sniffed | None:
+def sniff(head: bytes, stream: IO[bytes] | None = None) -> Sniffed | None:
     """Recognise a file from its first bytes (``stream`` is read for zip-based formats)."""
     if head.startswith(b"\xff\xd8\xff"):
         return Sniffed("image", "image/jpeg", ".jpg")
@@ -83,7 +83,7 @@ def sniff(head: bytes, stream: io.IOBase | None = None) -> Sniffed | None:
     return None
 
 
-def _sniff_zip(stream: io.IOBase) -> Sniffed | None:
+def _sniff_zip(stream: IO[bytes]) -> Sniffed | None:
     try:
         stream.seek(0)
         with zipfile.ZipFile(stream) as archive:
@@ -188,7 +188,7 @@ class CheckedFileField(forms.FileField):
         return upload
 
 
-def shrink_photo(source: BinaryIO) -> bytes:
+def shrink_photo(source: IO[bytes]) -> bytes:
     """Re-encode a photo as a JPEG no larger than PHOTO_MAX_SIDE, turned upright, without EXIF
     (GPS position, camera, time) or any other metadata; raise ``RejectedFile`` with the reason.
 
@@ -207,7 +207,7 @@ def shrink_photo(source: BinaryIO) -> bytes:
     return _shrink_in_child(source)
 
 
-def _shrink_in_child(source: BinaryIO) -> bytes:
+def _shrink_in_child(source: IO[bytes]) -> bytes:
     with tempfile.TemporaryDirectory(prefix="sonmai-photo-") as folder:
         original = getattr(source, "temporary_file_path", None)
         if original is None:
