@@ -2,11 +2,13 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-# The embedded default runs with DEBUG on; production sets DEBUG=0 and real values (README).
-export DEBUG ?= 1
+# `make run` writes a development .env (DEBUG=1, its own SECRET_KEY) that the settings read, so
+# every manage.py command works in this checkout; a server has no .env and sets its environment
+# (README "Production set-up"). The checks and tools below run in debug whether or not it exists.
+check test typecheck messages bench: export DEBUG ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev browser ocr run test lint check messages bench backup clean
+.PHONY: help install install-dev browser ocr run test lint typecheck check messages bench backup clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -41,7 +43,11 @@ ocr: ## Install Debian's Tesseract with its Vietnamese model (reads scans and ph
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq tesseract-ocr tesseract-ocr-vie >/dev/null; \
 	fi
 
-run: install ocr ## Set up and start the portal (web, Celery worker, beat) on http://127.0.0.1:8000
+.env: | $(VENV)/.installed
+	@$(BIN)/python -c 'from sonmai.lib.env import write_development_env; write_development_env()'
+	@echo "Wrote .env: development settings of this checkout (DEBUG=1, a new SECRET_KEY)."
+
+run: install ocr .env ## Set up and start the portal (web, Celery worker, beat) on http://127.0.0.1:8000
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py load_demo_commune
@@ -56,11 +62,14 @@ lint: install-dev ## ruff lint and format check, and the import layers (.importl
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
+typecheck: install-dev ## mypy with django-stubs (strict on services, access and figures)
+	$(BIN)/mypy
+
 check: install-dev ## Django system checks and migrations in sync with models
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-test: install-dev browser ocr lint check ## Install what the tests need and run them all
+test: install-dev browser ocr lint typecheck check ## Install what the tests need and run them all
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: install-dev ## Run the benchmarks (bench/bench_*.py); figures go to bench/results.json

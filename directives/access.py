@@ -24,17 +24,19 @@ from directives.models import (
 )
 from directives.services.evidence import can_remove_evidence
 from units import access as policy
+from units.access import Person
+from units.models import User
 
 
-def visible_directives(user: object) -> QuerySet[Directive]:
+def visible_directives(user: Person) -> QuerySet[Directive]:
     """Directives of the user's organisation. Unit members see those that give their unit work
     and the reference documents (those without tasks, such as the basis of a dispatch)."""
-    if not getattr(user, "organisation_id", None):
+    if not isinstance(user, User) or not user.organisation_id:
         return Directive.objects.none()
     directives = Directive.objects.filter(organisation_id=user.organisation_id)
     if policy.sees_whole_organisation(user):
         return directives
-    if policy.works_in_unit(user):
+    if policy.works_in_unit(user) and user.unit_id is not None:
         assigned = Directive.objects.filter(
             sections__tasks__assignments__unit_id=user.unit_id,
             sections__tasks__assignments__removed_at__isnull=True,
@@ -46,7 +48,7 @@ def visible_directives(user: object) -> QuerySet[Directive]:
     return Directive.objects.none()
 
 
-def get_directive_for(user: object, pk: int) -> Directive:
+def get_directive_for(user: Person, pk: int) -> Directive:
     directive = (
         visible_directives(user)
         .select_related("issuing_body", "monitoring_unit")
@@ -58,21 +60,21 @@ def get_directive_for(user: object, pk: int) -> Directive:
     return directive
 
 
-def visible_assignments(user: object) -> QuerySet[Assignment]:
+def visible_assignments(user: Person) -> QuerySet[Assignment]:
     """Assignments the user may see: all of the organisation's, or their unit's own plus the
     lead assignments their unit coordinates with."""
-    if not getattr(user, "organisation_id", None):
+    if not isinstance(user, User) or not user.organisation_id:
         return Assignment.objects.none()
     assignments = Assignment.objects.filter(unit__organisation_id=user.organisation_id)
     if policy.sees_whole_organisation(user):
         return assignments
-    if policy.works_in_unit(user):
+    if policy.works_in_unit(user) and user.unit_id is not None:
         supported = Assignment.objects.filter(unit_id=user.unit_id).values("lead_assignment_id")
         return assignments.filter(Q(unit_id=user.unit_id) | Q(id__in=supported))
     return Assignment.objects.none()
 
 
-def get_assignment_for(user: object, pk: int, *, write: bool = False) -> Assignment:
+def get_assignment_for(user: Person, pk: int, *, write: bool = False) -> Assignment:
     """The assignment ``pk`` if ``user`` may see it (else 404); with ``write``, 403 unless they
     may also report on it."""
     assignment = (
@@ -88,11 +90,11 @@ def get_assignment_for(user: object, pk: int, *, write: bool = False) -> Assignm
     return assignment
 
 
-def visible_updates(user: object) -> QuerySet[ProgressUpdate]:
+def visible_updates(user: Person) -> QuerySet[ProgressUpdate]:
     return ProgressUpdate.objects.filter(assignment__in=visible_assignments(user))
 
 
-def get_update_for(user: object, pk: int, *, review: bool = False) -> ProgressUpdate:
+def get_update_for(user: Person, pk: int, *, review: bool = False) -> ProgressUpdate:
     update = (
         visible_updates(user)
         .select_related(
@@ -108,7 +110,7 @@ def get_update_for(user: object, pk: int, *, review: bool = False) -> ProgressUp
     return update
 
 
-def get_evidence_for(user: object, pk: int, *, write: bool = False) -> Evidence:
+def get_evidence_for(user: Person, pk: int, *, write: bool = False) -> Evidence:
     """Evidence of an assignment the user may see; staged files only to their uploader."""
     evidence = (
         Evidence.objects.filter(assignment__in=visible_assignments(user), pk=pk)
@@ -119,16 +121,16 @@ def get_evidence_for(user: object, pk: int, *, write: bool = False) -> Evidence:
         evidence.update_id is None and evidence.uploaded_by_id != getattr(user, "pk", None)
     ):
         raise Http404
-    if write and not can_remove_evidence(evidence, user):
+    if write and not (isinstance(user, User) and can_remove_evidence(evidence, user)):
         raise PermissionDenied
     return evidence
 
 
-def visible_extensions(user: object) -> QuerySet[ExtensionRequest]:
+def visible_extensions(user: Person) -> QuerySet[ExtensionRequest]:
     return ExtensionRequest.objects.filter(assignment__in=visible_assignments(user))
 
 
-def get_extension_for(user: object, pk: int, *, decide: bool = False) -> ExtensionRequest:
+def get_extension_for(user: Person, pk: int, *, decide: bool = False) -> ExtensionRequest:
     extension = (
         visible_extensions(user)
         .select_related("assignment__unit", "assignment__task__section", "requested_by")
@@ -142,13 +144,13 @@ def get_extension_for(user: object, pk: int, *, decide: bool = False) -> Extensi
     return extension
 
 
-def can_request_extension(user: object, assignment: Assignment) -> bool:
+def can_request_extension(user: Person, assignment: Assignment) -> bool:
     return policy.has_capability(
         user, policy.Capability.REQUEST_EXTENSION
     ) and policy.can_change_unit_work(user, assignment.unit_id)
 
 
-def get_concern_for(user: object, pk: int, *, act: bool = False) -> Concern:
+def get_concern_for(user: Person, pk: int, *, act: bool = False) -> Concern:
     concern = (
         Concern.objects.filter(assignment__in=visible_assignments(user), pk=pk)
         .select_related("assignment__unit", "assignment__task__section", "update__author")
@@ -161,7 +163,7 @@ def get_concern_for(user: object, pk: int, *, act: bool = False) -> Concern:
     return concern
 
 
-def get_explanation_for(user: object, pk: int, *, answer: bool = False) -> ExplanationRequest:
+def get_explanation_for(user: Person, pk: int, *, answer: bool = False) -> ExplanationRequest:
     explanation = (
         ExplanationRequest.objects.filter(assignment__in=visible_assignments(user), pk=pk)
         .select_related("assignment__unit", "assignment__task__section", "requested_by")
@@ -174,7 +176,7 @@ def get_explanation_for(user: object, pk: int, *, answer: bool = False) -> Expla
     return explanation
 
 
-def get_import_for(user: object, pk: int) -> AssignmentImport:
+def get_import_for(user: Person, pk: int) -> AssignmentImport:
     job = (
         AssignmentImport.objects.filter(directive__in=visible_directives(user), pk=pk)
         .select_related("directive__issuing_body", "uploaded_by")
@@ -186,20 +188,22 @@ def get_import_for(user: object, pk: int) -> AssignmentImport:
     return job
 
 
-def require_registering(user: object) -> None:
+def require_registering(user: Person) -> None:
     """The clerk and the monitoring office register and edit directives (403 for others)."""
     policy.require(user, policy.Capability.MANAGE_DIRECTIVES)
 
 
-def get_directive_for_editing(user: object, pk: int) -> Directive:
+def get_directive_for_editing(user: Person, pk: int) -> Directive:
     directive = get_directive_for(user, pk)
     require_registering(user)
     return directive
 
 
-def get_document_import_for(user: object, pk: int) -> DirectiveImport:
+def get_document_import_for(user: Person, pk: int) -> DirectiveImport:
     """A document brought in for registration: the organisation's people who see everything
     may know it exists (else 404); only those who register may open it (else 403)."""
+    if not isinstance(user, User) or user.organisation_id is None:
+        raise Http404
     if not policy.sees_whole_organisation(user):
         raise Http404
     job = (

@@ -1,3 +1,6 @@
+from functools import partial
+
+from django.conf import settings
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -19,6 +22,7 @@ from directives.models import (
     WorkdayException,
 )
 from directives.services.extensions import change_due_date
+from sonmai.lib.files import IMAGES, CheckedFileField, UploadRule
 from sonmai.lib.i18n import portal_language
 from units.admin import OrganisationScopedAdmin
 from units.models import Unit
@@ -98,6 +102,14 @@ class AssignmentInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+#: A directive's source document replaced in the admin: what the registration page reads.
+SOURCE_DOCUMENT_UPLOAD = UploadRule(
+    lambda: settings.DIRECTIVE_IMPORT_MAX_BYTES,
+    IMAGES | {".docx", ".pdf"},
+    _lazy("văn bản Word (.docx), PDF hay ảnh chụp văn bản (JPG, PNG, WebP)"),
+)
+
+
 @admin.register(Directive)
 class DirectiveAdmin(OrganisationScopedAdmin):
     list_display = ["__str__", "document_type", "issued_on", "issuing_body"]
@@ -105,6 +117,11 @@ class DirectiveAdmin(OrganisationScopedAdmin):
     search_fields = ["number", "symbol", "subject"]
     filter_horizontal = ["basis"]
     inlines = [SectionInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "original_file":
+            kwargs["form_class"] = partial(CheckedFileField, rule=SOURCE_DOCUMENT_UPLOAD)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_exclude(self, request, obj=None):
         return [] if request.user.is_superuser else ["organisation"]

@@ -10,6 +10,8 @@ recorded as changed, never with their value.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils.translation import gettext as _
@@ -78,7 +80,7 @@ def _assignment_id(instance: models.Model) -> int | None:
     return getattr(instance, "assignment_id", None)
 
 
-def remember_before(sender: type[models.Model], instance: models.Model, **kwargs: object) -> None:
+def remember_before(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     if not _audited(sender) or instance._state.adding or instance.pk is None:
         return
     old = sender._base_manager.filter(pk=instance.pk).first()
@@ -86,7 +88,7 @@ def remember_before(sender: type[models.Model], instance: models.Model, **kwargs
 
 
 def record_save(
-    sender: type[models.Model], instance: models.Model, created: bool, **kwargs: object
+    sender: type[models.Model], instance: models.Model, created: bool, **kwargs: Any
 ) -> None:
     if not _audited(sender) or kwargs.get("raw"):
         return
@@ -111,12 +113,12 @@ def record_save(
         _write(sender, instance.pk, _assignment_id(instance), action, changes)
 
 
-def remember_deleted(sender: type[models.Model], instance: models.Model, **kwargs: object) -> None:
+def remember_deleted(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     if _audited(sender):
         instance._audit_deleted = (instance.pk, _snapshot(instance))
 
 
-def record_delete(sender: type[models.Model], instance: models.Model, **kwargs: object) -> None:
+def record_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     remembered = instance.__dict__.pop("_audit_deleted", None)
     if remembered is None or not _audited(sender):
         return
@@ -134,7 +136,7 @@ def record_many_to_many(
     reverse: bool,
     model: type[models.Model],
     pk_set: set | None,
-    **kwargs: object,
+    **kwargs: Any,
 ) -> None:
     """Groups, permissions, a directive's legal basis: the whole set before and after."""
     owner = type(instance)

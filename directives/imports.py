@@ -15,6 +15,7 @@ import datetime
 import re
 import shutil
 import tempfile
+import time
 import uuid
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from directives.choices import AssignmentRole, Cadence, ImportState
 from directives.excel import (
@@ -36,12 +38,14 @@ from directives.models import Assignment, AssignmentImport, Directive, Task
 from directives.services.assignments import update_assignment
 from directives.xlsx import SheetRejected, check_archive, read_in_child
 from sonmai.lib.actor import acting_as
+from sonmai.lib.files import UploadRule
 from sonmai.lib.i18n import portal_language
 from sonmai.lib.vntext import fold, nfc
 from units.models import Unit
 
 #: Largest sheet file accepted (the page refuses a larger body before reading it).
 MAX_IMPORT_FILE_BYTES = 5 * 1024 * 1024
+SHEET_UPLOAD = UploadRule(MAX_IMPORT_FILE_BYTES, frozenset({".xlsx"}), _lazy("tệp Excel .xlsx"))
 #: Most data rows a sheet may have; a longer one is refused whole rather than cut.
 MAX_IMPORT_ROWS = 5000
 #: The header row is looked for among the first rows.
@@ -74,9 +78,11 @@ def _read_date(value: object) -> datetime.date | None:
     text = str(value).strip()
     for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"):
         try:
-            return datetime.datetime.strptime(text, pattern).date()
+            parsed = time.strptime(text, pattern)
         except ValueError:
             continue
+        # A calendar day, not a moment: no time zone to attach.
+        return datetime.date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday)
     raise ValueError
 
 

@@ -9,7 +9,9 @@ manager stops showing the row. The actor comes from ``sonmai.lib.actor``.
 from __future__ import annotations
 
 import datetime
+from contextvars import ContextVar
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -17,6 +19,10 @@ from django.utils import timezone
 
 from directives.choices import HistoryAction
 from sonmai.lib.actor import current_actor
+
+# Set while bulk_update() runs: Django's bulk_update() writes through update(), and the history of
+# those rows is recorded once, by bulk_update(), from the objects it was given.
+_bulk_updating: ContextVar[bool] = ContextVar("directives_bulk_updating", default=False)
 
 
 def plain_value(value: object) -> object:
@@ -61,10 +67,13 @@ def record_history(
     )
 
 
-class TrackedQuerySet(models.QuerySet):
+_Tracked = TypeVar("_Tracked", bound="TrackedModel")
+
+
+class TrackedQuerySet(models.QuerySet[_Tracked]):
     """Bulk changes write history too; ``delete()`` removes softly."""
 
-    def update(self, **kwargs: object) -> int:
+    def update(self, **kwargs: Any) -> int:
         model = self.model
         # auto_now is skipped by QuerySet.update; bumping it lets whoever watches for changes
         # (the reminder schedule's watermark sync) see bulk changes too.
@@ -73,8 +82,13 @@ class TrackedQuerySet(models.QuerySet):
         ):
             kwargs["updated_at"] = timezone.now()
         watched = (*model.TRACKED_FIELDS, "removed_at", "removed_by")
-        tracked = [name for name in kwargs if name in watched]
-        if not tracked:
+        # A foreign key may be given by name or by attname (``reviewed_by_id=…``).
+        tracked = [
+            name
+            for name in watched
+            if name in kwargs or model._meta.get_field(name).attname in kwargs
+        ]
+        if not tracked or _bulk_updating.get():
             return super().update(**kwargs)
         attnames = _attnames(model, tuple(tracked))
         link = model.HISTORY_ASSIGNMENT_FIELD
@@ -110,7 +124,11 @@ class TrackedQuerySet(models.QuerySet):
                 row["pk"]: row
                 for row in self.model._base_manager.filter(pk__in=ids).values("pk", link, *attnames)
             }
-            count = super().bulk_update(objs, fields, batch_size=batch_size)
+            token = _bulk_updating.set(True)
+            try:
+                count = super().bulk_update(objs, fields, batch_size=batch_size)
+            finally:
+                _bulk_updating.reset(token)
             rows = []
             for obj in objs:
                 old = before.get(obj.pk)
@@ -135,10 +153,13 @@ class TrackedQuerySet(models.QuerySet):
     delete.queryset_only = True
 
 
-class AliveManager(models.Manager.from_queryset(TrackedQuerySet)):
+_TrackedManager = models.Manager.from_queryset(TrackedQuerySet)
+
+
+class AliveManager(_TrackedManager[_Tracked]):
     """The default manager: rows that have not been removed."""
 
-    def get_queryset(self) -> TrackedQuerySet:
+    def get_queryset(self) -> TrackedQuerySet[_Tracked]:
         return super().get_queryset().filter(removed_at__isnull=True)
 
 
@@ -163,13 +184,13 @@ class TrackedModel(models.Model):
     )
 
     objects = AliveManager()
-    all_objects = models.Manager.from_queryset(TrackedQuerySet)()
+    all_objects = _TrackedManager()
 
     class Meta:
         abstract = True
         base_manager_name = "all_objects"
 
-    def save(self, *args: object, history_note: str = "", **kwargs: object) -> None:
+    def save(self, *args: Any, history_note: str = "", **kwargs: Any) -> None:
         creating = self._state.adding
         before = getattr(self, "_loaded_values", {})
         with transaction.atomic():
@@ -197,7 +218,7 @@ class TrackedModel(models.Model):
                 )
         self._loaded_values = after
 
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         """Remove softly: the row stays, marked with when and by whom."""
         self.removed_at = timezone.now()
         self.removed_by = current_actor()
@@ -225,7 +246,7 @@ class TrackedModel(models.Model):
                 snapshot[name] = plain_value(raw[attname])
         return snapshot
 
-    def refresh_from_db(self, *args: object, **kwargs: object) -> None:
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
         super().refresh_from_db(*args, **kwargs)
         # What is in memory now is what the database holds: the base of the next change.
         self._loaded_values = self._tracked_snapshot()

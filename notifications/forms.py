@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +17,7 @@ class PreferenceForm(forms.Form):
         help_text=_("Bỏ chọn hết nếu bạn không muốn nhận thông báo nào (không khuyến khích)."),
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["channels"].choices = [
             (str(channel.name), channel.label) for channel in available_channels()

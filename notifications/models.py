@@ -382,6 +382,23 @@ class Delivery(models.Model):
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.notification.recipient_id}"
 
+    @property
+    def is_sent(self) -> bool:
+        return self.status == DeliveryStatus.SENT
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == DeliveryStatus.PENDING
+
+    @property
+    def has_failed(self) -> bool:
+        return self.status == DeliveryStatus.FAILED
+
+    @property
+    def is_in_app(self) -> bool:
+        """The bell: "sent" the moment it is written, so no time is worth showing."""
+        return self.channel == DeliveryChannel.IN_APP
+
 
 def default_channels() -> list[str]:
     return [DeliveryChannel.IN_APP.value, DeliveryChannel.EMAIL.value]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from directives.calendar import WorkCalendar
@@ -22,16 +24,20 @@ from notifications.models import (
     default_channels,
 )
 
+if TYPE_CHECKING:
+    from directives.models import Assignment
+    from units.models import User
+
 
 def notify(
-    recipients: Iterable[object],
+    recipients: Iterable[User],
     *,
     kind: NotificationKind | str,
     title: str,
     body: str,
     url: str,
-    actor: object | None = None,
-    assignment: object | None = None,
+    actor: User | None = None,
+    assignment: Assignment | None = None,
 ) -> list[Notification]:
     """Tell each of ``recipients`` something, through the channels each of them chose.
 
@@ -62,7 +68,7 @@ def notify(
     )
 
 
-def channels_for(users: Sequence[object]) -> dict[int, list[str]]:
+def channels_for(users: Sequence[User]) -> dict[int, list[str]]:
     """{user id: channels they chose}; people without a preference row get the defaults."""
     chosen = dict(
         NotificationPreference.objects.filter(user__in=[user.pk for user in users]).values_list(
@@ -77,15 +83,15 @@ def channels_for(users: Sequence[object]) -> dict[int, list[str]]:
 
 
 def deliver(
-    recipients: Iterable[object],
+    recipients: Iterable[User],
     *,
     kind: NotificationKind,
     title: str,
     body: str = "",
     url: str = "",
-    payload: dict | None = None,
-    actor: object | None = None,
-    assignment: object | None = None,
+    payload: dict[str, object] | None = None,
+    actor: User | None = None,
+    assignment: Assignment | None = None,
     reminders: Sequence[Reminder] = (),
     dedup_key: str = "",
     calendar: WorkCalendar | None = None,
@@ -97,7 +103,7 @@ def deliver(
     (the unique constraint raises IntegrityError)."""
     now = now or timezone.now()
     calendar = calendar or WorkCalendar.current()
-    people: list[object] = []
+    people: list[User] = []
     seen: set[int] = set()
     for person in recipients:
         if person.pk not in seen and person.is_active:
@@ -157,7 +163,7 @@ def deliver(
 
 
 # --- Reading -------------------------------------------------------------------------------------
-def mark_read(notification: Notification, *, actor: object) -> None:
+def mark_read(notification: Notification, *, actor: User) -> None:
     """Mark one of ``actor``'s own notifications read (idempotent)."""
     if notification.recipient_id != actor.pk:
         raise PermissionError("Only the recipient marks a notification read.")
@@ -166,13 +172,13 @@ def mark_read(notification: Notification, *, actor: object) -> None:
     )
 
 
-def mark_all_read(*, actor: object) -> int:
+def mark_all_read(*, actor: User) -> int:
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
         read_at=timezone.now()
     )
 
 
-def set_channels(user: object, channels: Iterable[str], *, actor: object) -> None:
+def set_channels(user: User, channels: Iterable[str], *, actor: User) -> None:
     """Record the channels ``user`` chose (only people themselves change their choice)."""
     if user.pk != actor.pk:
         raise PermissionError("People choose their own channels.")
@@ -182,7 +188,7 @@ def set_channels(user: object, channels: Iterable[str], *, actor: object) -> Non
 
 
 # --- Policy --------------------------------------------------------------------------------------
-def _schedules_in_scope(policy: ReminderPolicy):
+def _schedules_in_scope(policy: ReminderPolicy) -> QuerySet[ReminderSchedule]:
     schedules = ReminderSchedule.objects.filter(
         assignment__unit__organisation_id=policy.organisation_id
     )
@@ -193,7 +199,7 @@ def _schedules_in_scope(policy: ReminderPolicy):
     return schedules
 
 
-def save_policy(policy: ReminderPolicy, *, actor: object) -> ReminderPolicy:
+def save_policy(policy: ReminderPolicy, *, actor: User) -> ReminderPolicy:
     """Save a policy and have the planner look again at every assignment it governs."""
     with transaction.atomic():
         policy.updated_by = actor
@@ -203,7 +209,7 @@ def save_policy(policy: ReminderPolicy, *, actor: object) -> ReminderPolicy:
     return policy
 
 
-def delete_policy(policy: ReminderPolicy, *, actor: object) -> None:
+def delete_policy(policy: ReminderPolicy, *, actor: User) -> None:
     """Remove an override: its directive or task follows the broader policy again."""
     if policy.scope == "default":
         raise ValueError("The organisation's default policy is edited, not deleted.")
@@ -232,7 +238,7 @@ def replan_everything() -> int:
     )
 
 
-def retry_delivery(delivery: Delivery, *, actor: object) -> bool:
+def retry_delivery(delivery: Delivery, *, actor: User) -> bool:
     """Send a failed delivery again now (the monitoring office, after fixing an address)."""
     with transaction.atomic():
         updated = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.FAILED).update(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -11,7 +13,7 @@ from directives.models import WorkdayException
 
 
 @receiver([post_save, post_delete], sender=WorkdayException)
-def workday_exceptions_changed(sender: type, **kwargs: object) -> None:
+def workday_exceptions_changed(sender: type, **kwargs: Any) -> None:
     from notifications.services import replan_everything
 
     WorkCalendar.forget()

@@ -22,7 +22,8 @@ from django.http import Http404
 from directives.models import Directive
 from reports.choices import EDITABLE_STATES, ReportState
 from reports.models import AdHocRequest, Report
-from units.access import Capability, has_capability, require, sees_whole_organisation
+from units.access import Capability, Person, has_capability, require, sees_whole_organisation
+from units.models import User
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class ReportRights:
         return self.draft or self.dispatch
 
 
-def rights_of(user: object) -> ReportRights:
+def rights_of(user: Person) -> ReportRights:
     return ReportRights(
         draft=has_capability(user, Capability.DRAFT_REPORTS),
         approve=has_capability(user, Capability.APPROVE_REPORTS),
@@ -47,31 +48,31 @@ def rights_of(user: object) -> ReportRights:
     )
 
 
-def require_verifier(user: object) -> None:
+def require_verifier(user: Person) -> None:
     """403 unless ``user`` is signed in and belongs to an organisation."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "organisation_id", None):
         raise PermissionDenied
 
 
-def require_reader(user: object) -> None:
+def require_reader(user: Person) -> None:
     """403 unless ``user`` may read the organisation's reports."""
     if not sees_whole_organisation(user):
         raise PermissionDenied
 
 
-def require_drafter(user: object) -> None:
+def require_drafter(user: Person) -> None:
     """403 unless ``user`` may read reports and open, edit and schedule drafts."""
     require_reader(user)
     require(user, Capability.DRAFT_REPORTS)
 
 
-def visible_reports(user: object) -> QuerySet[Report]:
+def visible_reports(user: Person) -> QuerySet[Report]:
     """The reports of ``user``'s organisation, for a person who may read them (else 403)."""
     require_reader(user)
     return Report.objects.filter(organisation_id=user.organisation_id)
 
 
-def reportable_directives(user: object) -> QuerySet[Directive]:
+def reportable_directives(user: Person) -> QuerySet[Directive]:
     """The commune's own directives, the ones it reports on to the province, newest first."""
     require_reader(user)
     return (
@@ -83,7 +84,7 @@ def reportable_directives(user: object) -> QuerySet[Directive]:
     )
 
 
-def get_reportable_directive(user: object, key: object) -> Directive | None:
+def get_reportable_directive(user: Person, key: object) -> Directive | None:
     """The directive ``key`` (a pk as text, from a form or the query string) if it is one of
     ``reportable_directives``; ``None`` when no such choice was made or it is not one of them."""
     if isinstance(key, str) and key.isascii() and key.isdigit():
@@ -91,19 +92,21 @@ def get_reportable_directive(user: object, key: object) -> Directive | None:
     return None
 
 
-def visible_ad_hoc_requests(user: object) -> QuerySet[AdHocRequest]:
+def visible_ad_hoc_requests(user: Person) -> QuerySet[AdHocRequest]:
     require_reader(user)
     return AdHocRequest.objects.filter(organisation_id=user.organisation_id)
 
 
-def get_report_for(user: object, pk: int, *, capability: Capability | None = None) -> Report:
+def get_report_for(user: Person, pk: int, *, capability: Capability | None = None) -> Report:
     """The report ``pk`` of ``user``'s organisation: 404 outside it, 403 for a person who
     may not read reports or lacks ``capability``."""
+    if not isinstance(user, User) or user.organisation_id is None:
+        raise Http404
     report = (
         Report.objects.select_related(
             "organisation", "directive", "ad_hoc_request", "replaces", "approved_by", "created_by"
         )
-        .filter(organisation_id=getattr(user, "organisation_id", None))
+        .filter(organisation_id=user.organisation_id)
         .filter(pk=pk)
         .first()
     )
@@ -115,7 +118,7 @@ def get_report_for(user: object, pk: int, *, capability: Capability | None = Non
     return report
 
 
-def get_report_to_retry(user: object, pk: int) -> Report:
+def get_report_to_retry(user: Person, pk: int) -> Report:
     """The report whose PDF ``user`` asks to make again: 403 unless they draft or send."""
     report = get_report_for(user, pk)
     if not rights_of(user).retry:
@@ -123,23 +126,25 @@ def get_report_to_retry(user: object, pk: int) -> Report:
     return report
 
 
-def get_ad_hoc_request_for(user: object, pk: int) -> AdHocRequest:
-    request = AdHocRequest.objects.filter(
-        organisation_id=getattr(user, "organisation_id", None), pk=pk
-    ).first()
+def get_ad_hoc_request_for(user: Person, pk: int) -> AdHocRequest:
+    if not isinstance(user, User) or user.organisation_id is None:
+        raise Http404
+    request = AdHocRequest.objects.filter(organisation_id=user.organisation_id, pk=pk).first()
     if request is None:
         raise Http404
     require_reader(user)
     return request
 
 
-def can(user: object, capability: Capability) -> bool:
+def can(user: Person, capability: Capability) -> bool:
     return has_capability(user, capability)
 
 
-def reports_waiting_for(user: object) -> list[Report]:
+def reports_waiting_for(user: Person) -> list[Report]:
     """The reports waiting for ``user``'s step: approval for leaders, drafts and returned ones
     for the monitoring office, sending for the clerk (shown on the home page)."""
+    if not isinstance(user, User) or user.organisation_id is None:
+        return []
     if not sees_whole_organisation(user):
         return []
     rights = rights_of(user)

@@ -2,13 +2,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +15,7 @@ from directives.forms import DATE_INPUT_FORMATS, DateInput, NfcCharField, crispy
 from directives.models import Directive
 from reports.choices import DispatchMethod
 from reports.models import AdHocRequest, ReportSchedule
+from sonmai.lib.files import CheckedFileField, UploadRule
 from units import twofactor
 from units.forms import OneTimeCodeField, check_code
 from units.signin import check_password_again
@@ -23,12 +23,15 @@ from units.signin import check_password_again
 if TYPE_CHECKING:
     from reports.services import DuePeriod
 
-#: A PDF starts with "%PDF-" within its first 1024 bytes (ISO 32000-1, 7.5.2).
-PDF_MAGIC = b"%PDF-"
+#: What the verification page accepts: a PDF (recognised by content) up to its cap.
+VERIFY_UPLOAD = UploadRule(
+    lambda: settings.REPORT_VERIFY_MAX_BYTES, frozenset({".pdf"}), _("văn bản định dạng PDF")
+)
 
 
 class VerifyPdfForm(forms.Form):
-    document = forms.FileField(
+    document = CheckedFileField(
+        rule=VERIFY_UPLOAD,
         label=_("Tệp PDF cần xác minh"),
         help_text=_("Chọn tệp báo cáo đã ký số (định dạng PDF)."),
         error_messages={
@@ -41,23 +44,8 @@ class VerifyPdfForm(forms.Form):
     )
 
     def clean_document(self) -> bytes:
-        upload = self.cleaned_data["document"]
-        limit = settings.REPORT_VERIFY_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("Tệp lớn quá %(limit)s, không xác minh được."),
-                code="too_large",
-                params={"limit": filesizeformat(limit)},
-            )
-        data = upload.read()
-        if not data:
-            raise forms.ValidationError(self.fields["document"].error_messages["empty"])
-        if PDF_MAGIC not in data[:1024]:
-            raise forms.ValidationError(
-                _("Tệp này không phải PDF. Chỉ xác minh được văn bản định dạng PDF."),
-                code="not_pdf",
-            )
-        return data
+        # Vetted by the field (size, and a PDF by its content); within the cap, read whole.
+        return bytes(self.cleaned_data["document"].read())
 
 
 # --- Report workflow ----------------------------------------------------------------------------
@@ -98,11 +86,11 @@ class ReportCreateForm(forms.Form):
 
     def __init__(
         self,
-        *args: object,
+        *args: Any,
         directives: QuerySet[Directive],
         open_periods: Callable[[Directive], list[DuePeriod]],
         ad_hoc_requests: QuerySet[AdHocRequest],
-        **kwargs: object,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["directive"].queryset = directives
@@ -169,7 +157,7 @@ class ReportNarrativeForm(forms.Form):
     )
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: object, report: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, report: object, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.report = report
         self.questions = report.ad_hoc_request.question_list if report.ad_hoc_request else []
@@ -199,7 +187,7 @@ class ReportNarrativeForm(forms.Form):
 class ReportReturnForm(forms.Form):
     comment = _text(_("Ý kiến chỉ đạo sửa"), required=True, rows=4)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["comment"].error_messages["required"] = _(
             "Ghi ý kiến để Phòng Văn hóa - Xã hội biết cần sửa gì."
@@ -224,7 +212,7 @@ class ReportApproveForm(forms.Form):
     )
     submission = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: object, request: HttpRequest, **kwargs: object) -> None:
+    def __init__(self, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.request = request
         self.helper = crispy_helper()
@@ -270,7 +258,7 @@ class DispatchForm(forms.Form):
     reference = NfcCharField(label=_("Số, mã gửi"), required=False, max_length=120)
     note = _text(_("Ghi chú"), rows=2)
 
-    def __init__(self, *args: object, report: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, report: object, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.report = report
         self.helper = crispy_helper()
@@ -328,7 +316,7 @@ class AdHocRequestForm(forms.ModelForm):
             "questions": NfcCharField,
         }
 
-    def __init__(self, *args: object, directives: QuerySet[Directive], **kwargs: object) -> None:
+    def __init__(self, *args: Any, directives: QuerySet[Directive], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["directive"].queryset = directives
         self.fields["directive"].initial = directives.first()
@@ -351,7 +339,7 @@ class ScheduleForm(forms.ModelForm):
         fields = ["is_active", "window_start_day", "due_day"]
         widgets = {"is_active": forms.CheckboxInput(attrs={"class": "form-check-input"})}
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("window_start_day", "due_day"):
             self.fields[name].error_messages.update(

@@ -10,6 +10,7 @@ sending it. A correction is a new report that ``replaces`` the approved one.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,6 +30,7 @@ from reports.choices import (
     ReportKind,
     ReportState,
 )
+from sonmai.lib.fields import NFCCharField, NFCTextField
 
 
 class ReportSchedule(models.Model):
@@ -98,19 +100,19 @@ class AdHocRequest(models.Model):
         on_delete=models.CASCADE,
         related_name="ad_hoc_requests",
     )
-    reference = models.CharField(
+    reference = NFCCharField(
         _("văn bản yêu cầu"),
         max_length=200,
         help_text=_("Ví dụ: Công văn số 1234/SNV-XDCQ ngày 10/11/2026 của Sở Nội vụ."),
     )
-    requested_by = models.CharField(
+    requested_by = NFCCharField(
         _("cơ quan yêu cầu"), max_length=200, default="Sở Nội vụ tỉnh Quảng Ngãi"
     )
     received_on = models.DateField(_("ngày nhận"))
     due_date = models.DateField(_("hạn gửi báo cáo"))
     data_from = models.DateField(_("số liệu từ ngày"))
     data_to = models.DateField(_("số liệu đến ngày"))
-    questions = models.TextField(
+    questions = NFCTextField(
         _("nội dung cần báo cáo"),
         help_text=_("Mỗi dòng một nội dung; báo cáo sẽ trả lời từng nội dung."),
     )
@@ -232,19 +234,19 @@ class Report(models.Model):
         _("tình trạng"), max_length=20, choices=ReportState.choices, default=ReportState.DRAFT
     )
     # The narrative the office writes; the figures come from the data.
-    leadership = models.TextField(
+    leadership = NFCTextField(
         _("công tác lãnh đạo, chỉ đạo, tuyên truyền"),
         blank=True,
         help_text=_("Mỗi đoạn một dòng."),
     )
-    results_note = models.TextField(
+    results_note = NFCTextField(
         _("nhận xét chung về kết quả"), blank=True, help_text=_("Mỗi đoạn một dòng.")
     )
-    next_tasks = models.TextField(
+    next_tasks = NFCTextField(
         _("nhiệm vụ trọng tâm kỳ tới"), blank=True, help_text=_("Mỗi nhiệm vụ một dòng.")
     )
     answers = models.JSONField(_("trả lời nội dung yêu cầu"), default=list, blank=True)
-    distribution = models.TextField(_("nơi nhận"), help_text=_("Mỗi nơi một dòng."))
+    distribution = NFCTextField(_("nơi nhận"), help_text=_("Mỗi nơi một dòng."))
     #: Bumped by each save of the text: a form opened at an older revision is refused.
     revision = models.PositiveIntegerField(default=0, editable=False)
     # Frozen when submitted (figures) and completed when approved (number, date, signer).
@@ -259,7 +261,7 @@ class Report(models.Model):
         related_name="+",
     )
     submitted_at = models.DateTimeField(_("trình lúc"), null=True, blank=True)
-    return_comment = models.TextField(_("ý kiến trả lại"), blank=True)
+    return_comment = NFCTextField(_("ý kiến trả lại"), blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người phê duyệt"),
@@ -287,13 +289,13 @@ class Report(models.Model):
     dispatch_method = models.CharField(
         _("hình thức gửi"), max_length=20, choices=DispatchMethod.choices, blank=True
     )
-    dispatch_reference = models.CharField(
+    dispatch_reference = NFCCharField(
         _("số, mã gửi"),
         max_length=120,
         blank=True,
         help_text=_("Mã văn bản trên hệ thống, số biên nhận, … (nếu có)."),
     )
-    dispatch_note = models.TextField(_("ghi chú khi gửi"), blank=True)
+    dispatch_note = NFCTextField(_("ghi chú khi gửi"), blank=True)
     dispatched_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người gửi"),
@@ -326,7 +328,7 @@ class Report(models.Model):
             return _("Báo cáo số %(code)s") % {"code": self.code}
         return _("Dự thảo báo cáo %(period)s") % {"period": self.period_label}
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         """Refuse to change the content of a report that was approved when it was loaded."""
         if getattr(self, "_loaded_state", None) == ReportState.APPROVED:
             changed = [
@@ -369,6 +371,22 @@ class Report(models.Model):
         return self.state == ReportState.APPROVED
 
     @property
+    def is_draft(self) -> bool:
+        return self.state == ReportState.DRAFT
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.state == ReportState.SUBMITTED
+
+    @property
+    def is_returned(self) -> bool:
+        return self.state == ReportState.RETURNED
+
+    @property
+    def is_discarded(self) -> bool:
+        return self.state == ReportState.DISCARDED
+
+    @property
     def is_live(self) -> bool:
         return self.state != ReportState.DISCARDED
 
@@ -387,6 +405,14 @@ class Report(models.Model):
     @property
     def is_generating(self) -> bool:
         return self.generation_state in (GenerationState.PENDING, GenerationState.RUNNING)
+
+    @property
+    def generation_running(self) -> bool:
+        return self.generation_state == GenerationState.RUNNING
+
+    @property
+    def generation_failed(self) -> bool:
+        return self.generation_state == GenerationState.FAILED
 
     @property
     def cadence(self) -> str:

@@ -12,6 +12,7 @@ import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -35,6 +36,9 @@ from reports.models import AdHocRequest, Report, ReportEvent, ReportNumber, Repo
 from reports.snapshot import ReportSnapshot
 from sonmai.lib import vndate
 from sonmai.lib.i18n import portal_language
+
+if TYPE_CHECKING:
+    from units.models import Organisation, User
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +76,7 @@ class DuePeriod:
         return f"{self.schedule.kind}:{self.key}"
 
 
-def schedules_of(organisation: object) -> list[ReportSchedule]:
+def schedules_of(organisation: Organisation) -> list[ReportSchedule]:
     """The organisation's schedule, one row per periodic kind (created with the defaults)."""
     existing = {s.kind: s for s in ReportSchedule.objects.filter(organisation=organisation)}
     missing = [
@@ -87,7 +91,7 @@ def schedules_of(organisation: object) -> list[ReportSchedule]:
 
 
 def due_periods(
-    organisation: object,
+    organisation: Organisation,
     directives: Iterable[Directive],
     today: datetime.date,
     *,
@@ -148,7 +152,7 @@ def _period_label(kind: str, label: str) -> str:
 
 
 # --- Drafting -----------------------------------------------------------------------------------
-def _event(report: Report, kind: str, actor: object | None, note: str = "") -> ReportEvent:
+def _event(report: Report, kind: str, actor: User | None, note: str = "") -> ReportEvent:
     return ReportEvent.objects.create(report=report, kind=kind, actor=actor, note=note)
 
 
@@ -156,7 +160,7 @@ def _event(report: Report, kind: str, actor: object | None, note: str = "") -> R
 def create_report(
     *,
     directive: Directive,
-    actor: object,
+    actor: User,
     kind: str,
     period_key: str = "",
     ad_hoc_request: AdHocRequest | None = None,
@@ -174,7 +178,7 @@ def create_report(
             .exclude(state=ReportState.DISCARDED)
             .first()
         )
-        values = {
+        values: dict[str, Any] = {
             "kind": ReportKind.AD_HOC,
             "period_key": "",
             "period_label": _("đột xuất"),
@@ -186,7 +190,7 @@ def create_report(
     else:
         schedule = next((s for s in schedules_of(organisation) if s.kind == kind), None)
         period = parse_key(period_key, start_day=schedule.window_start_day) if schedule else None
-        if period is None or period.kind != kind:
+        if schedule is None or period is None or period.kind != kind:
             raise ReportError(_("Kỳ báo cáo không hợp lệ."))
         existing = (
             Report.objects.filter(
@@ -234,7 +238,7 @@ def _lock(report: Report) -> Report:
 
 @transaction.atomic
 def save_narrative(
-    report: Report, *, actor: object, values: dict[str, object], revision: int | None
+    report: Report, *, actor: User, values: dict[str, object], revision: int | None
 ) -> Report:
     """Save the office's text; refuses when someone saved it since the form was opened at
     ``revision``."""
@@ -257,7 +261,7 @@ def save_narrative(
 
 
 @transaction.atomic
-def submit_report(report: Report, *, actor: object) -> Report:
+def submit_report(report: Report, *, actor: User) -> Report:
     """Freeze the figures and send the draft to the leaders."""
     locked = _lock(report)
     if locked.state not in EDITABLE_STATES:
@@ -275,7 +279,7 @@ def submit_report(report: Report, *, actor: object) -> Report:
 
 
 @transaction.atomic
-def return_report(report: Report, *, actor: object, comment: str) -> Report:
+def return_report(report: Report, *, actor: User, comment: str) -> Report:
     """A leader sends the report back with comments; the office edits and submits again."""
     locked = _lock(report)
     if locked.state != ReportState.SUBMITTED:
@@ -289,7 +293,7 @@ def return_report(report: Report, *, actor: object, comment: str) -> Report:
     return locked
 
 
-def next_report_number(organisation: object, year: int) -> int:
+def next_report_number(organisation: Organisation, year: int) -> int:
     """The next number in ``organisation``'s sequence for ``year``; call inside a transaction.
 
     The increment is one ``UPDATE … SET last_number = last_number + 1``: the row lock it takes
@@ -313,7 +317,7 @@ def submission_mark(report: Report) -> str:
 
 
 @transaction.atomic
-def approve_report(report: Report, *, actor: object, seen_submission: str | None = None) -> Report:
+def approve_report(report: Report, *, actor: User, seen_submission: str | None = None) -> Report:
     """Sign off: number and date the report, freeze it for good and queue the signed PDF.
 
     The caller has checked that ``actor`` is a leader and re-entered their password;
@@ -390,6 +394,8 @@ def render_approved(report: Report) -> tuple[bytes, bytes, int]:
     from reports.renderers.pdf import render_report_pdf
     from reports.signing import commune_credentials, sign_report_pdf
 
+    if report.snapshot is None:
+        raise ReportError(_("Báo cáo chưa có số liệu chốt nên chưa tạo được tệp."))
     snapshot = ReportSnapshot.from_dict(report.snapshot)
     rendered = render_report_pdf(snapshot)
     signed = sign_report_pdf(
@@ -441,7 +447,7 @@ def generate_report_pdf(report_id: int) -> str:
 
 
 @transaction.atomic
-def retry_generation(report: Report, *, actor: object) -> Report:
+def retry_generation(report: Report, *, actor: User) -> Report:
     """Queue the PDF again after a failure (or when the worker holding it died)."""
     locked = _lock(report)
     stale = (
@@ -484,7 +490,7 @@ def resume_generation(now: datetime.datetime) -> list[int]:
 def record_dispatch(
     report: Report,
     *,
-    actor: object,
+    actor: User,
     sent_at: datetime.datetime,
     method: str,
     reference: str = "",
@@ -510,7 +516,7 @@ def record_dispatch(
 
 
 @transaction.atomic
-def start_correction(report: Report, *, actor: object) -> Report:
+def start_correction(report: Report, *, actor: User) -> Report:
     """A new draft that will replace the approved ``report`` (which stays as it was)."""
     locked = _lock(report)
     if not locked.is_approved:
@@ -548,7 +554,7 @@ def start_correction(report: Report, *, actor: object) -> Report:
 
 
 @transaction.atomic
-def discard_report(report: Report, *, actor: object) -> Report:
+def discard_report(report: Report, *, actor: User) -> Report:
     """Withdraw a draft opened by mistake (never submitted or returned): it stays in the list
     of events but no longer stands for its period."""
     locked = _lock(report)

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import weasyprint
 from asn1crypto import x509
@@ -60,7 +60,7 @@ STAMP_WIDTH = 182.0
 STAMP_HEIGHT = 44.0
 
 
-def _outside_event_loop(function: Callable[..., T], *args: object, **kwargs: object) -> T:
+def _outside_event_loop(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Call one of pyHanko's synchronous functions, which run ``asyncio.run()`` inside.
 
     Under a running event loop (an async caller, Playwright's sync API in the browser tests)
@@ -74,7 +74,7 @@ def _outside_event_loop(function: Callable[..., T], *args: object, **kwargs: obj
         return pool.submit(function, *args, **kwargs).result()
 
 
-def validate_pdf_signature(*args: object, **kwargs: object) -> object:
+def validate_pdf_signature(*args: Any, **kwargs: Any) -> object:
     return _outside_event_loop(_validate_pdf_signature, *args, **kwargs)
 
 

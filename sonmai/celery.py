@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import Any
 
 from celery import Celery
 from celery.schedules import crontab
@@ -9,6 +10,8 @@ from celery.schedules import crontab
 from sonmai.lib.env import Env
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sonmai.settings")
+# The same variables the settings read (the environment, then a development .env).
+_env = Env.for_project()
 
 app = Celery("sonmai")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -16,7 +19,7 @@ app.autodiscover_tasks()
 
 
 @app.on_after_configure.connect
-def _prepare_filesystem_broker(sender: Celery, **kwargs: object) -> None:
+def _prepare_filesystem_broker(sender: Celery, **kwargs: Any) -> None:
     """Create the folders of the embedded file broker before anything connects to it."""
     options = sender.conf.broker_transport_options or {}
     for key in ("data_folder_in", "data_folder_out", "processed_folder"):
@@ -28,7 +31,7 @@ def _prepare_filesystem_broker(sender: Celery, **kwargs: object) -> None:
 # the broker, records what is due, so a pass that is lost (broker down, beat restarted) or run
 # twice (two beats) changes nothing: the next pass does the same work once. ``expires`` drops a
 # pass that waited in the queue longer than its interval instead of running a backlog of them.
-_pass_seconds = Env().int("NOTIFICATIONS_PASS_SECONDS", 60, minimum=1)
+_pass_seconds = _env.int("NOTIFICATIONS_PASS_SECONDS", 60, minimum=1)
 # Built whole and set once: reading app.conf here would configure the app at import, before
 # anything else could hook its configuration.
 beat_schedule = {
@@ -57,9 +60,9 @@ beat_schedule = {
 # The daily backup at a quiet hour, commune time (CELERY_TIMEZONE), then the retention policy;
 # BACKUP_SCHEDULE=off leaves backups to the operator. A pass that waited half a day in the
 # queue is dropped: the next night's does the same work.
-_backup_at = Env().str("BACKUP_SCHEDULE", "02:30")
+_backup_at = _env.str("BACKUP_SCHEDULE", "02:30")
 if _backup_at.lower() != "off":
-    _backup_time = Env().time("BACKUP_SCHEDULE", "02:30")
+    _backup_time = _env.time("BACKUP_SCHEDULE", "02:30")
     beat_schedule["backup-daily"] = {
         "task": "units.tasks.run_scheduled_backup",
         "schedule": crontab(hour=_backup_time.hour, minute=_backup_time.minute),

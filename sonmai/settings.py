@@ -2,8 +2,10 @@
 
 Everything that differs between a laptop and production comes from environment variables,
 read through ``sonmai.lib.env.Env`` so that a bad value stops the process with a clear message.
-Without any variables (and DEBUG=1) the portal runs on the embedded default: a SQLite file and a
-Celery broker kept in files under ``var/``, no server needed.
+A development checkout also has the ``.env`` that ``make run`` writes (DEBUG=1, its own
+SECRET_KEY), read under the environment; a server has none, and without DEBUG it requires its
+settings. With DEBUG=1 and nothing else the portal runs on the embedded default: a SQLite file
+and a Celery broker kept in files under ``var/``, no server needed.
 """
 
 import datetime
@@ -17,7 +19,7 @@ from sonmai.lib.env import Env, parse_email_url
 from sonmai.lib.vntext import nfc
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-env = Env()
+env = Env.for_project()
 
 DEBUG = env.bool("DEBUG", False)
 VAR_DIR = Path(env.str("VAR_DIR", str(BASE_DIR / "var")))

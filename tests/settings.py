@@ -5,6 +5,9 @@ import tempfile
 from pathlib import Path
 
 os.environ.setdefault("DEBUG", "1")
+# The suite never reads the checkout's development .env (make run writes it): what a test sees
+# comes from the environment and this file, and so does every manage.py the tests start.
+os.environ.setdefault("SONMAI_ENV_FILE", os.devnull)
 
 from sonmai.settings import *  # noqa: F403
 

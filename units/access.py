@@ -8,12 +8,17 @@ fetchers). Object fetchers follow one rule: an object outside what the person ma
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TypeAlias
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
 from units.choices import ADMINISTRATORS, UNIT_ROLES, ExtensionDeciders, Role
 from units.models import User
+
+#: Whoever makes a request: a person signed in, or not (``request.user``).
+Person: TypeAlias = User | AnonymousUser
 
 
 class Capability(StrEnum):
@@ -56,46 +61,50 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 }
 
 
-def has_capability(user: object, capability: Capability) -> bool:
+def has_capability(user: Person, capability: Capability) -> bool:
     """True when the signed-in ``user`` holds a role that grants ``capability``."""
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "organisation_id", None):
+    if not isinstance(user, User) or not user.organisation_id:
         return False
     return capability in ROLE_CAPABILITIES.get(user.role, frozenset())
 
 
-def require(user: object, capability: Capability) -> None:
+def require(user: Person, capability: Capability) -> None:
     """Raise 403 unless ``user`` holds ``capability``."""
     if not has_capability(user, capability):
         raise PermissionDenied
 
 
-def sees_whole_organisation(user: object) -> bool:
+def sees_whole_organisation(user: Person) -> bool:
     return has_capability(user, Capability.VIEW_WHOLE_ORGANISATION)
 
 
-def works_in_unit(user: object) -> bool:
+def works_in_unit(user: Person) -> bool:
     """True for unit heads, hamlet heads and unit staff: they see only their unit."""
-    return bool(getattr(user, "unit_id", None)) and getattr(user, "role", None) in UNIT_ROLES
+    return isinstance(user, User) and bool(user.unit_id) and user.role in UNIT_ROLES
 
 
-def can_see_unit(user: object, unit_id: int | None) -> bool:
+def can_see_unit(user: Person, unit_id: int | None) -> bool:
     """Whether ``user`` may see the work of the unit ``unit_id`` of their own organisation."""
     if sees_whole_organisation(user):
         return True
-    return works_in_unit(user) and user.unit_id == unit_id
+    return isinstance(user, User) and works_in_unit(user) and user.unit_id == unit_id
 
 
-def can_change_unit_work(user: object, unit_id: int | None) -> bool:
+def can_change_unit_work(user: Person, unit_id: int | None) -> bool:
     """Whether ``user`` may report progress for unit ``unit_id`` (their own unit only)."""
-    return has_capability(user, Capability.UPDATE_OWN_UNIT_WORK) and user.unit_id == unit_id
+    return (
+        isinstance(user, User)
+        and has_capability(user, Capability.UPDATE_OWN_UNIT_WORK)
+        and user.unit_id == unit_id
+    )
 
 
-def can_decide_extensions(user: object) -> bool:
+def can_decide_extensions(user: Person) -> bool:
     """Leaders always; the monitoring officer when the organisation is configured so."""
     if has_capability(user, Capability.DECIDE_EXTENSIONS):
         return True
     return (
-        getattr(user, "is_authenticated", False)
+        isinstance(user, User)
         and user.role == Role.MONITORING_OFFICER
         and user.organisation is not None
         and user.organisation.extension_deciders == ExtensionDeciders.LEADERS_AND_OFFICER
@@ -119,13 +128,13 @@ def extension_deciders(organisation_id: int) -> list[User]:
     return [person for person in members if can_decide_extensions(person)]
 
 
-def requires_two_factor(user: object) -> bool:
+def requires_two_factor(user: Person) -> bool:
     """Whether ``user`` must confirm every sign-in with a second factor.
 
     The one place this rule lives: the roles named in TWO_FACTOR_ROLES, and administrators
     (staff or superusers) when the setting names "admin".
     """
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):
         return False
     required = settings.TWO_FACTOR_ROLES
     if user.role and user.role in required:
@@ -133,18 +142,18 @@ def requires_two_factor(user: object) -> bool:
     return ADMINISTRATORS in required and (user.is_staff or user.is_superuser)
 
 
-def can_turn_off_two_factor(user: object) -> bool:
+def can_turn_off_two_factor(user: Person) -> bool:
     """Only someone who turned two-factor on by choice may turn it off."""
-    return getattr(user, "is_authenticated", False) and not requires_two_factor(user)
+    return isinstance(user, User) and not requires_two_factor(user)
 
 
-def can_reset_two_factor(actor: object, person: object) -> bool:
+def can_reset_two_factor(actor: Person, person: User) -> bool:
     """Administrators reset a person's two-factor when the phone is lost.
 
     The admin already limits staff to their own organisation's people; only a superuser may
     reset a superuser's, so staff cannot weaken the accounts above them.
     """
-    if not getattr(actor, "is_authenticated", False) or not actor.is_staff:
+    if not isinstance(actor, User) or not actor.is_staff:
         return False
     if actor.is_superuser:
         return True

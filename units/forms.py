@@ -3,6 +3,8 @@ the two-factor codes."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
@@ -24,7 +26,7 @@ class _SavesThroughService:
 
     event_kind: SignInEventKind
 
-    def __init__(self, user: object, *args: object, request: HttpRequest, **kwargs: object):
+    def __init__(self, user: object, *args: Any, request: HttpRequest, **kwargs: Any):
         super().__init__(user, *args, **kwargs)
         self.request = request
 
@@ -60,7 +62,7 @@ class ChangePasswordForm(_SavesThroughService, auth_forms.PasswordChangeForm):
         "password_incorrect": _("Mật khẩu hiện tại không đúng. Hãy nhập lại."),
     }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["old_password"].label = _("Mật khẩu hiện tại")
 
@@ -132,7 +134,7 @@ class OneTimeCodeField(forms.CharField):
     The phone's number pad, and the code offered by the phone's autofill where it has one.
     """
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("Mã xác thực"))
         kwargs.setdefault("help_text", _("Mã 6 chữ số đang hiện trong ứng dụng xác thực."))
         kwargs.setdefault("max_length", 20)
@@ -174,7 +176,7 @@ class TwoFactorCodeForm(forms.Form):
     otp_token = OneTimeCodeField()
 
     def __init__(
-        self, *args: object, user: object, request: HttpRequest | None = None, **kwargs: object
+        self, *args: Any, user: object, request: HttpRequest | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
@@ -195,6 +197,6 @@ class EnrolmentForm(forms.Form):
         help_text=_("Mã 6 chữ số ứng dụng hiện ra sau khi quét mã QR."),
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = crispy_helper()

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sonmai.lib.vntext import nfc
+from sonmai.lib.fields import NFCCharField, NFCTextField
 from units.choices import (
     PARTY_LEVELS,
     UNIT_ROLES,
@@ -26,8 +26,8 @@ class Organisation(models.Model):
     sees is scoped to their own organisation, so one deployment can later serve a whole province.
     """
 
-    name = models.CharField(_("tên đầy đủ"), max_length=200)
-    short_name = models.CharField(_("tên viết tắt"), max_length=100, blank=True)
+    name = NFCCharField(_("tên đầy đủ"), max_length=200)
+    short_name = NFCCharField(_("tên viết tắt"), max_length=100, blank=True)
     level = models.CharField(_("cấp"), max_length=30, choices=OrganisationLevel.choices)
     parent = models.ForeignKey(
         "self",
@@ -47,12 +47,12 @@ class Organisation(models.Model):
         help_text=_("Cơ quan tiếp nhận báo cáo thay cấp trên, ví dụ Sở Nội vụ."),
     )
     hosts_portal = models.BooleanField(_("dùng cổng theo dõi"), default=False)
-    document_header = models.TextField(
+    document_header = NFCTextField(
         _("tên cơ quan ở đầu văn bản"),
         blank=True,
         help_text=_("Mỗi dòng một dòng, ví dụ: ỦY BAN NHÂN DÂN / XÃ (tên xã viết hoa)."),
     )
-    place_name = models.CharField(
+    place_name = NFCCharField(
         _("địa danh ghi ngày tháng"),
         max_length=100,
         blank=True,
@@ -71,7 +71,7 @@ class Organisation(models.Model):
         blank=True,
         help_text=_("Mã 13 ký tự theo QCVN 102:2016, ví dụ 000.00.00.H41."),
     )
-    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    address = NFCCharField(_("địa chỉ"), max_length=255, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=50, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
     website = models.URLField(_("trang thông tin"), blank=True)
@@ -144,7 +144,7 @@ class Unit(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="units"
     )
-    name = models.CharField(_("tên đơn vị"), max_length=150)
+    name = NFCCharField(_("tên đơn vị"), max_length=150)
     code = models.CharField(
         _("ký hiệu"),
         max_length=20,
@@ -171,10 +171,6 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        self.name = nfc(self.name)
-        super().save(*args, **kwargs)
-
     @property
     def display_name(self) -> str:
         # Demo names are marked wherever they appear, so nobody mistakes them for real hamlets.
@@ -188,7 +184,7 @@ class Unit(models.Model):
 class User(AbstractUser):
     """A person who signs in: a leader, an officer, a clerk or a member of a unit."""
 
-    full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+    full_name = NFCCharField(_("họ và tên"), max_length=150, blank=True)
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("cơ quan"),
@@ -206,7 +202,7 @@ class User(AbstractUser):
         related_name="members",
     )
     role = models.CharField(_("vai trò"), max_length=30, choices=Role.choices, blank=True)
-    position_title = models.CharField(
+    position_title = NFCCharField(
         _("chức vụ"), max_length=150, blank=True, help_text=_("Ví dụ: Trưởng thôn Thôn 1.")
     )
     phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
@@ -229,7 +225,6 @@ class User(AbstractUser):
 
     def clean(self) -> None:
         super().clean()
-        self.full_name = nfc(self.full_name)
         if self.role in UNIT_ROLES and self.unit_id is None:
             raise ValidationError({"unit": _("Vai trò này cần gắn với một đơn vị.")})
         if self.role == Role.HAMLET_HEAD and self.unit and not self.unit.is_hamlet:

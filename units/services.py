@@ -7,6 +7,8 @@ directly.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
@@ -99,8 +101,8 @@ def do_record_lockout(
 
 def do_unlock_sign_in(
     *,
-    usernames: list[str] = (),
-    ip_addresses: list[str] = (),
+    usernames: Sequence[str] = (),
+    ip_addresses: Sequence[str] = (),
     actor: User,
     request: HttpRequest | None,
 ) -> int:
@@ -109,17 +111,18 @@ def do_unlock_sign_in(
     Deletes their failed-attempt rows (an attempt row names both a username and an address,
     so lifting one also lowers the other's count). Returns the number of rows deleted.
     """
-    usernames = sorted({name for name in usernames if name})
-    ip_addresses = sorted({address for address in ip_addresses if address})
-    if not usernames and not ip_addresses:
+    names = sorted({name for name in usernames if name})
+    addresses = sorted({address for address in ip_addresses if address})
+    if not names and not addresses:
         return 0
     with transaction.atomic():
+        deleted: int
         deleted, _rows = AccessAttempt.objects.filter(
-            Q(username__in=usernames) | Q(ip_address__in=ip_addresses)
+            Q(username__in=names) | Q(ip_address__in=addresses)
         ).delete()
         with portal_language():
             by_name, by_address = _("Mở khóa tên đăng nhập."), _("Mở khóa địa chỉ IP.")
-        for username in usernames:
+        for username in names:
             do_record_sign_in_event(
                 SignInEventKind.UNLOCKED,
                 request=request,
@@ -129,7 +132,7 @@ def do_unlock_sign_in(
                 ip_address=None,
                 note=by_name,
             )
-        for address in ip_addresses:
+        for address in addresses:
             do_record_sign_in_event(
                 SignInEventKind.UNLOCKED,
                 request=request,

@@ -7,6 +7,8 @@ before the lockout it causes.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import Signal
 from django.http import HttpRequest
@@ -20,13 +22,13 @@ from units.choices import SignInEventKind
 sign_in_locked_out = Signal()
 
 
-def signed_in(sender: object, request: HttpRequest, user: object, **kwargs: object) -> None:
+def signed_in(sender: object, request: HttpRequest, user: object, **kwargs: Any) -> None:
     from units.services import do_record_sign_in_event
 
     do_record_sign_in_event(SignInEventKind.SIGNED_IN, request=request, user=user)
 
 
-def signed_out(sender: object, request: HttpRequest, user: object, **kwargs: object) -> None:
+def signed_out(sender: object, request: HttpRequest, user: object, **kwargs: Any) -> None:
     from units.services import do_record_sign_in_event
 
     if user is not None:
@@ -34,7 +36,7 @@ def signed_out(sender: object, request: HttpRequest, user: object, **kwargs: obj
 
 
 def sign_in_failed(
-    sender: object, credentials: dict, request: HttpRequest | None = None, **kwargs: object
+    sender: object, credentials: dict, request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
     from units.services import do_record_sign_in_event, user_named
 
@@ -53,7 +55,7 @@ def locked_out(
     request: HttpRequest,
     username: str | None = None,
     ip_address: str | None = None,
-    **kwargs: object,
+    **kwargs: Any,
 ) -> None:
     from units.services import do_record_lockout
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -8,10 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from directives.choices import AssignmentStatus, Bucket, ReviewState, UnitKindFilter
 from directives.dashboard import Filters
-from directives.imports import MAX_IMPORT_FILE_BYTES
+from directives.imports import SHEET_UPLOAD
 from directives.models import Assignment, Indicator
 from directives.periods import recent_periods
 from sonmai.formats.vi.formats import DATE_INPUT_FORMATS
+from sonmai.lib.files import CheckedFileField
 from sonmai.lib.formhelpers import crispy_helper
 from sonmai.lib.vntext import nfc
 
@@ -25,7 +27,7 @@ FIGURE_RANGE = _("Số liệu phải là số nguyên từ 0 đến 10.000.000."
 class NfcCharField(forms.CharField):
     """Text stored in Unicode NFC whatever form the phone's keyboard produced."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("error_messages", {}).setdefault("max_length", TOO_LONG)
         super().__init__(*args, **kwargs)
 
@@ -69,7 +71,7 @@ class VNDateField(forms.DateField):
         "invalid": _("Ngày chưa đúng: hãy ghi dạng ngày/tháng/năm, ví dụ 15/12/2026."),
     }
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
         super().__init__(**kwargs)
 
@@ -81,7 +83,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     """Several files in one input; each is checked by content in the view's service call."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
         super().__init__(*args, **kwargs)
 
@@ -148,7 +150,7 @@ class ProgressUpdateForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(
-        self, *args: object, assignment: Assignment, indicators: list[Indicator], **kwargs: object
+        self, *args: Any, assignment: Assignment, indicators: list[Indicator], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         self.assignment = assignment
@@ -244,7 +246,7 @@ class ExtensionRequestForm(forms.Form):
         label=_("Lý do"), max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args: object, assignment: Assignment, **kwargs: object) -> None:
+    def __init__(self, *args: Any, assignment: Assignment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.assignment = assignment
         self.helper = crispy_helper()
@@ -280,7 +282,7 @@ class ExtensionDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args: object, extension: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, extension: object, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.extension = extension
         self.helper = crispy_helper()
@@ -313,7 +315,7 @@ class SearchForm(forms.Form):
         choices=[("", _("Tất cả")), *ReviewState.choices],
     )
 
-    def __init__(self, *args: object, directives: list, units: list, **kwargs: object) -> None:
+    def __init__(self, *args: Any, directives: list, units: list, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["directive"].choices = [("", _("Tất cả"))] + [
             (d.pk, d.title) for d in directives
@@ -345,9 +347,7 @@ class DashboardFilterForm(forms.Form):
     cham = forms.BooleanField(required=False, widget=forms.HiddenInput)
     han_truoc = forms.DateField(required=False, widget=forms.HiddenInput)
 
-    def __init__(
-        self, *args: object, directives: list, today: datetime.date, **kwargs: object
-    ) -> None:
+    def __init__(self, *args: Any, directives: list, today: datetime.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["van_ban"].choices = [("", _("Tất cả văn bản"))] + [
             (d.pk, d.title) for d in directives
@@ -420,7 +420,7 @@ class UrgeForm(forms.Form):
     )
     phan_cong = forms.TypedMultipleChoiceField(coerce=int, widget=forms.MultipleHiddenInput)
 
-    def __init__(self, *args: object, assignment_ids: list[int], **kwargs: object) -> None:
+    def __init__(self, *args: Any, assignment_ids: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["phan_cong"].choices = [(pk, pk) for pk in assignment_ids]
         self.fields["phan_cong"].error_messages["required"] = _(
@@ -454,7 +454,8 @@ class ExplanationAnswerForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
+    file = CheckedFileField(
+        rule=SHEET_UPLOAD,
         label=_("Tệp Excel (.xlsx)"),
         help_text=_(
             "Các cột: Mục, ý · Đơn vị · Vai trò · Hạn hoàn thành · Chu kỳ báo cáo · "
@@ -462,13 +463,3 @@ class ImportForm(forms.Form):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
-
-    def clean_file(self) -> object:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_FILE_BYTES:
-            raise forms.ValidationError(_("Tệp quá lớn (tối đa 5 MB)."))
-        head = upload.read(4)
-        upload.seek(0)
-        if head != b"PK\x03\x04":
-            raise forms.ValidationError(_("Đây không phải tệp Excel .xlsx."))
-        return upload

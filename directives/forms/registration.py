@@ -3,6 +3,8 @@ its tasks with the units that carry them out (``directives.editor`` puts them to
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +13,8 @@ from directives.choices import AssignmentRole, Cadence, DocumentType, SignerAuth
 from directives.forms import NfcCharField, VNDateField
 from directives.models import Assignment
 from directives.models.directive import normalise_subject
-from directives.services.documents import error_message
+from directives.services.documents import DOCUMENT_UPLOAD, error_message
+from sonmai.lib.files import CheckedFileField
 
 LINES_HELP = _("Mỗi dòng một mục.")
 ROLE_CHOICES = [("", "—"), *AssignmentRole.choices]
@@ -24,7 +27,7 @@ def _lines(rows: int = 3) -> forms.Textarea:
 class BootstrapMixin:
     """Bootstrap's classes on every widget, and ``is-invalid`` on fields with errors."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.style()
 
@@ -116,7 +119,7 @@ class HeaderForm(BootstrapMixin, forms.Form):
         help_text=_("Ghi vào lịch sử của từng nhiệm vụ có hạn thay đổi."),
     )
 
-    def __init__(self, *args: object, units: list, **kwargs: object) -> None:
+    def __init__(self, *args: Any, units: list, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["monitoring_unit"].queryset = units
         self.fields["monitoring_unit"].label_from_instance = lambda unit: unit.display_name
@@ -179,7 +182,7 @@ class TaskForm(BootstrapMixin, forms.Form):
         label=_("Báo cáo trước ngày"), min_value=1, max_value=28, initial=15
     )
 
-    def __init__(self, *args: object, units: list, sections: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args: Any, units: list, sections: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.units = units
         self.fields["section"].choices = sections
@@ -227,7 +230,8 @@ class TaskForm(BootstrapMixin, forms.Form):
 
 
 class DocumentUploadForm(BootstrapMixin, forms.Form):
-    file = forms.FileField(
+    file = CheckedFileField(
+        rule=DOCUMENT_UPLOAD,
         label=_("Tệp văn bản"),
         required=False,
         error_messages={"empty": lazy(error_message, str)("empty")},

@@ -68,7 +68,7 @@ def classify(
     return Bucket.IN_PROGRESS
 
 
-class AssignmentQuerySet(TrackedQuerySet):
+class AssignmentQuerySet(TrackedQuerySet["Assignment"]):
     def with_bucket(self, today: datetime.date) -> AssignmentQuerySet:
         """Annotate ``current_bucket``: the same rule as ``Assignment.bucket``, in SQL."""
         return self.annotate(
@@ -229,6 +229,10 @@ class Assignment(TrackedModel):
     def follows_lead(self) -> bool:
         """A coordinating unit whose status mirrors the lead unit's."""
         return self.role == AssignmentRole.COORDINATING and self.lead_assignment_id is not None
+
+    @property
+    def is_coordinating(self) -> bool:
+        return self.role == AssignmentRole.COORDINATING
 
     @property
     def is_done(self) -> bool:

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from directives.choices import WorkdayExceptionKind
+from sonmai.lib.fields import NFCCharField
 
 
 class WorkdayException(models.Model):
@@ -17,7 +18,7 @@ class WorkdayException(models.Model):
 
     date = models.DateField(_("ngày"), unique=True)
     kind = models.CharField(_("loại"), max_length=20, choices=WorkdayExceptionKind.choices)
-    description = models.CharField(
+    description = NFCCharField(
         _("căn cứ, ghi chú"),
         max_length=255,
         help_text=_("Ví dụ: Nghỉ bù dịp Tết Nguyên đán theo Thông báo số …/TB-BNV."),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -15,6 +16,7 @@ from directives.choices import (
     TaskType,
 )
 from sonmai.lib import vndate
+from sonmai.lib.fields import NFCCharField, NFCTextField
 from sonmai.lib.vntext import fold, nfc
 from units.models import Organisation, Unit
 
@@ -37,7 +39,7 @@ class Directive(models.Model):
     number = models.CharField(
         _("số"), max_length=20, blank=True, help_text=_("Để trống khi văn bản chưa cấp số.")
     )
-    symbol = models.CharField(
+    symbol = NFCCharField(
         _("ký hiệu"), max_length=50, help_text=_("Ví dụ: KL/TW, UBND-NC, UBND-VP.")
     )
     issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
@@ -58,17 +60,17 @@ class Directive(models.Model):
         related_name="issued_directives",
         help_text=_("Để trống khi văn bản được dẫn mà không ghi cơ quan ban hành."),
     )
-    subject = models.TextField(_("trích yếu"))
+    subject = NFCTextField(_("trích yếu"))
     signer_authority = models.CharField(
         _("thẩm quyền ký"), max_length=5, choices=SignerAuthority.choices, blank=True
     )
-    signer_title = models.CharField(_("chức vụ người ký"), max_length=100, blank=True)
-    signer_name = models.CharField(_("người ký"), max_length=100, blank=True)
-    addressees = models.TextField(_("kính gửi"), blank=True, help_text=_("Mỗi dòng một nơi."))
-    preamble = models.TextField(_("phần mở đầu"), blank=True)
-    closing = models.TextField(_("phần kết"), blank=True)
-    distribution = models.TextField(_("nơi nhận"), blank=True, help_text=_("Mỗi dòng một nơi."))
-    attachments = models.TextField(
+    signer_title = NFCCharField(_("chức vụ người ký"), max_length=100, blank=True)
+    signer_name = NFCCharField(_("người ký"), max_length=100, blank=True)
+    addressees = NFCTextField(_("kính gửi"), blank=True, help_text=_("Mỗi dòng một nơi."))
+    preamble = NFCTextField(_("phần mở đầu"), blank=True)
+    closing = NFCTextField(_("phần kết"), blank=True)
+    distribution = NFCTextField(_("nơi nhận"), blank=True, help_text=_("Mỗi dòng một nơi."))
+    attachments = NFCTextField(
         _("tài liệu kèm theo"), blank=True, help_text=_("Phụ lục, tài liệu gửi kèm; mỗi dòng một.")
     )
     original_file = models.FileField(_("tệp văn bản gốc"), upload_to="directives/%Y/", blank=True)
@@ -98,7 +100,7 @@ class Directive(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # One place for the subject rule, whatever path saves the directive.
         self.subject = normalise_subject(self.subject)
         super().save(*args, **kwargs)
@@ -108,15 +110,11 @@ class Directive(models.Model):
             self.issued_month = self.issued_on.month
             self.issued_year = self.issued_on.year
         self.subject = normalise_subject(self.subject)
-        for field in (
-            "subject",
-            "preamble",
-            "closing",
-            "addressees",
-            "distribution",
-            "attachments",
-        ):
-            setattr(self, field, nfc(getattr(self, field)))
+
+    @property
+    def is_dispatch(self) -> bool:
+        """A công văn: its subject is printed "V/v …" under the number."""
+        return self.document_type == DocumentType.DISPATCH
 
     @property
     def is_party_document(self) -> bool:
@@ -246,7 +244,7 @@ class Section(models.Model):
         Directive, verbose_name=_("văn bản"), on_delete=models.CASCADE, related_name="sections"
     )
     number = models.PositiveSmallIntegerField(_("mục số"))
-    title = models.TextField(_("tiêu đề mục"), blank=True)
+    title = NFCTextField(_("tiêu đề mục"), blank=True)
 
     class Meta:
         verbose_name = _("mục")
@@ -267,8 +265,8 @@ class Task(models.Model):
         Section, verbose_name=_("mục"), on_delete=models.CASCADE, related_name="tasks"
     )
     number = models.PositiveSmallIntegerField(_("ý số"), help_text=_("Thứ tự của ý trong mục."))
-    text = models.TextField(_("nội dung nhiệm vụ"), help_text=_("Nguyên văn như trong văn bản."))
-    short_title = models.CharField(
+    text = NFCTextField(_("nội dung nhiệm vụ"), help_text=_("Nguyên văn như trong văn bản."))
+    short_title = NFCCharField(
         _("tên ngắn"), max_length=160, help_text=_("Tên gọn để hiển thị trong danh sách.")
     )
     task_type = models.CharField(
@@ -287,9 +285,7 @@ class Task(models.Model):
     def __str__(self) -> str:
         return f"{self.citation}: {self.short_title}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        self.text = nfc(self.text)
-        self.short_title = nfc(self.short_title)
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.search_text = fold(f"{self.short_title} {self.text}")
         super().save(*args, **kwargs)
 
@@ -323,8 +319,8 @@ class Indicator(models.Model):
     task = models.ForeignKey(
         Task, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="indicators"
     )
-    name = models.CharField(_("tên chỉ tiêu"), max_length=160)
-    unit_of_measure = models.CharField(
+    name = NFCCharField(_("tên chỉ tiêu"), max_length=160)
+    unit_of_measure = NFCCharField(
         _("đơn vị tính"), max_length=30, help_text=_("Ví dụ: cuộc, lượt người, người.")
     )
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
@@ -339,8 +335,3 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.unit_of_measure})"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        self.name = nfc(self.name)
-        self.unit_of_measure = nfc(self.unit_of_measure)
-        super().save(*args, **kwargs)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from directives.choices import ExtensionState
 from directives.models.assignment import Assignment
 from directives.tracking import TrackedModel
-from sonmai.lib.vntext import nfc
+from sonmai.lib.fields import NFCTextField
 
 
 class ExtensionRequest(TrackedModel):
@@ -28,7 +28,7 @@ class ExtensionRequest(TrackedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    reason = models.TextField(_("lý do"))
+    reason = NFCTextField(_("lý do"))
     current_due_date = models.DateField(_("hạn hiện tại"))
     proposed_due_date = models.DateField(_("hạn đề nghị"))
     state = models.CharField(
@@ -46,7 +46,7 @@ class ExtensionRequest(TrackedModel):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
-    decision_note = models.TextField(_("ý kiến"), blank=True)
+    decision_note = NFCTextField(_("ý kiến"), blank=True)
     approved_due_date = models.DateField(_("hạn được duyệt"), null=True, blank=True)
     created_at = models.DateTimeField(_("đề nghị lúc"), auto_now_add=True)
 
@@ -65,11 +65,6 @@ class ExtensionRequest(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.assignment} → {self.proposed_due_date:%d/%m/%Y}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        self.reason = nfc(self.reason)
-        self.decision_note = nfc(self.decision_note)
-        super().save(*args, **kwargs)
 
     @property
     def is_pending(self) -> bool:
@@ -95,7 +90,7 @@ class DeadlineChange(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    reason = models.TextField(_("lý do"), blank=True)
+    reason = NFCTextField(_("lý do"), blank=True)
     extension = models.ForeignKey(
         ExtensionRequest,
         verbose_name=_("theo đề nghị gia hạn"),

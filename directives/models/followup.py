@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -12,7 +14,8 @@ from directives.models.assignment import Assignment
 from directives.models.directive import Directive
 from directives.models.progress import ProgressUpdate
 from directives.tracking import TrackedModel
-from sonmai.lib.vntext import fold, nfc
+from sonmai.lib.fields import NFCTextField
+from sonmai.lib.vntext import fold
 
 
 class Concern(TrackedModel):
@@ -37,11 +40,11 @@ class Concern(TrackedModel):
         related_name="concerns",
     )
     kind = models.CharField(_("loại"), max_length=20, choices=ConcernKind.choices)
-    text = models.TextField(_("nội dung"))
+    text = NFCTextField(_("nội dung"))
     status = models.CharField(
         _("tình trạng"), max_length=20, choices=ConcernStatus.choices, default=ConcernStatus.OPEN
     )
-    answer = models.TextField(_("trả lời"), blank=True)
+    answer = NFCTextField(_("trả lời"), blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người trả lời"),
@@ -51,7 +54,7 @@ class Concern(TrackedModel):
         related_name="+",
     )
     answered_at = models.DateTimeField(_("trả lời lúc"), null=True, blank=True)
-    escalation_note = models.TextField(_("nội dung báo cáo cấp trên"), blank=True)
+    escalation_note = NFCTextField(_("nội dung báo cáo cấp trên"), blank=True)
     escalated_at = models.DateTimeField(_("báo cáo cấp trên lúc"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("giải quyết xong lúc"), null=True, blank=True)
     search_text = models.TextField(editable=False, blank=True)
@@ -67,16 +70,25 @@ class Concern(TrackedModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:60]}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        self.text = nfc(self.text)
-        self.answer = nfc(self.answer)
-        self.escalation_note = nfc(self.escalation_note)
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.search_text = fold(f"{self.text} {self.answer}")
         super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:
         return self.status in (ConcernStatus.OPEN, ConcernStatus.ESCALATED)
+
+    @property
+    def is_unanswered(self) -> bool:
+        return self.status == ConcernStatus.OPEN
+
+    @property
+    def is_escalated(self) -> bool:
+        return self.status == ConcernStatus.ESCALATED
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.status == ConcernStatus.RESOLVED
 
 
 class Urging(models.Model):
@@ -85,7 +97,7 @@ class Urging(models.Model):
     assignment = models.ForeignKey(
         Assignment, verbose_name=_("phân công"), on_delete=models.PROTECT, related_name="urgings"
     )
-    message = models.TextField(_("nội dung đôn đốc"))
+    message = NFCTextField(_("nội dung đôn đốc"))
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người đôn đốc"),
@@ -120,7 +132,7 @@ class ExplanationRequest(TrackedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    question = models.TextField(_("nội dung yêu cầu"))
+    question = NFCTextField(_("nội dung yêu cầu"))
     answer_due = models.DateField(_("hạn giải trình"))
     state = models.CharField(
         _("tình trạng"),
@@ -128,7 +140,7 @@ class ExplanationRequest(TrackedModel):
         choices=ExplanationState.choices,
         default=ExplanationState.REQUESTED,
     )
-    answer = models.TextField(_("nội dung giải trình"), blank=True)
+    answer = NFCTextField(_("nội dung giải trình"), blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người giải trình"),
@@ -148,11 +160,6 @@ class ExplanationRequest(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.assignment} – {self.created_at:%d/%m/%Y}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        self.question = nfc(self.question)
-        self.answer = nfc(self.answer)
-        super().save(*args, **kwargs)
 
     @property
     def is_answered(self) -> bool:
@@ -206,3 +213,20 @@ class AssignmentImport(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def is_queued(self) -> bool:
+        return self.state == ImportState.QUEUED
+
+    @property
+    def is_busy(self) -> bool:
+        """Being checked or applied by the worker: the page refreshes itself."""
+        return self.state in (ImportState.QUEUED, ImportState.APPLYING)
+
+    @property
+    def is_checked(self) -> bool:
+        return self.state == ImportState.CHECKED
+
+    @property
+    def has_failed(self) -> bool:
+        return self.state == ImportState.FAILED

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from pathlib import PurePath
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,7 +14,8 @@ from directives.choices import AssignmentStatus, EvidenceKind, ReviewState, Upda
 from directives.models.assignment import Assignment
 from directives.models.directive import Indicator
 from directives.tracking import AliveManager, TrackedModel, TrackedQuerySet
-from sonmai.lib.vntext import fold, nfc
+from sonmai.lib.fields import NFCTextField
+from sonmai.lib.vntext import fold
 
 
 def counting_condition(prefix: str = "", *, until: datetime.datetime | None = None) -> models.Q:
@@ -41,7 +43,7 @@ def counting_condition(prefix: str = "", *, until: datetime.datetime | None = No
     )
 
 
-class ProgressUpdateQuerySet(TrackedQuerySet):
+class ProgressUpdateQuerySet(TrackedQuerySet["ProgressUpdate"]):
     def counting(self, *, until: datetime.datetime | None = None) -> ProgressUpdateQuerySet:
         """The updates that count (see ``counting_condition``), now or at ``until``."""
         return self.filter(counting_condition(until=until))
@@ -79,9 +81,9 @@ class ProgressUpdate(TrackedModel):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
-    results = models.TextField(_("kết quả đạt được"))
-    difficulties = models.TextField(_("khó khăn, vướng mắc"), blank=True)
-    proposals = models.TextField(_("kiến nghị, đề xuất"), blank=True)
+    results = NFCTextField(_("kết quả đạt được"))
+    difficulties = NFCTextField(_("khó khăn, vướng mắc"), blank=True)
+    proposals = NFCTextField(_("kiến nghị, đề xuất"), blank=True)
     review_state = models.CharField(
         _("xem xét"), max_length=20, choices=ReviewState.choices, default=ReviewState.PENDING
     )
@@ -94,7 +96,7 @@ class ProgressUpdate(TrackedModel):
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("xem xét lúc"), null=True, blank=True)
-    review_note = models.TextField(_("ý kiến khi xem xét"), blank=True)
+    review_note = NFCTextField(_("ý kiến khi xem xét"), blank=True)
     submission_token = models.UUIDField(
         _("mã lần gửi"),
         unique=True,
@@ -128,11 +130,14 @@ class ProgressUpdate(TrackedModel):
     def __str__(self) -> str:
         return f"{self.assignment} – {self.created_at:%d/%m/%Y %H:%M}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        for field in ("results", "difficulties", "proposals", "review_note"):
-            setattr(self, field, nfc(getattr(self, field)))
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.search_text = fold(f"{self.results} {self.difficulties} {self.proposals}")
         super().save(*args, **kwargs)
+
+    @property
+    def is_contribution(self) -> bool:
+        """A coordinating unit's share: results and figures, no status of its own."""
+        return self.kind == UpdateKind.CONTRIBUTION
 
     @property
     def is_returned(self) -> bool:

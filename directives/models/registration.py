@@ -87,6 +87,14 @@ class DirectiveImport(models.Model):
         return self.state in (DocumentImportState.QUEUED, DocumentImportState.READING)
 
     @property
+    def is_queued(self) -> bool:
+        return self.state == DocumentImportState.QUEUED
+
+    @property
+    def has_failed(self) -> bool:
+        return self.state == DocumentImportState.FAILED
+
+    @property
     def is_open(self) -> bool:
         """Still the clerk's to review, retry or discard."""
         return self.state in (

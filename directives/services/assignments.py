@@ -4,15 +4,19 @@ editor do it."""
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from directives.models import Assignment
 from directives.services.extensions import change_due_date
+
+if TYPE_CHECKING:
+    from units.models import User
 
 
 def update_assignment(
     assignment: Assignment,
     *,
-    actor: object,
+    actor: User,
     note: str,
     role: str,
     cadence: str,

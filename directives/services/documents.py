@@ -12,10 +12,12 @@ import datetime
 import tempfile
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -26,7 +28,11 @@ from directives.choices import DocumentImportState, DocumentSource
 from directives.docimport.extract import ExtractionError, detect_kind, extract_in_child
 from directives.docimport.parser import parse
 from directives.models import DirectiveImport
+from sonmai.lib.files import RejectedFile, UploadRule, vet_size
 from sonmai.lib.vntext import nfc
+
+if TYPE_CHECKING:
+    from units.models import Organisation, User
 
 #: Longest text that can be pasted (a long plan is about 60,000 characters).
 MAX_PASTED_CHARS = 200_000
@@ -39,7 +45,7 @@ class DocumentRejected(ValueError):
     """The document cannot be brought in; the message says why, in Vietnamese."""
 
 
-def error_message(code: str, detail: dict | None = None) -> str:
+def error_message(code: str, detail: dict[str, Any] | None = None) -> str:
     """What the clerk reads when a file cannot be read."""
     detail = detail or {}
     pages = detail.get("pages", 0)
@@ -117,12 +123,16 @@ def _source_for(kind: str, extension: str) -> str:
 
 _EXTENSIONS = {"docx": ".docx", "pdf": ".pdf", "text": ".txt"}
 
+#: A directive's document: its size is vetted on the way in; its kind by the reader
+#: (``detect_kind``), which tells an old .doc, a locked DOCX or a picture without text apart.
+DOCUMENT_UPLOAD = UploadRule(lambda: settings.DIRECTIVE_IMPORT_MAX_BYTES, None)
+
 
 def receive_document(
-    organisation: object,
+    organisation: Organisation,
     *,
-    actor: object,
-    upload: object | None = None,
+    actor: User,
+    upload: UploadedFile | None = None,
     text: str = "",
 ) -> DirectiveImport:
     """Keep the document and queue its reading; raise ``DocumentRejected`` for what cannot be
@@ -131,8 +141,10 @@ def receive_document(
 
     job = DirectiveImport(organisation=organisation, uploaded_by=actor, token=uuid.uuid4())
     if upload is not None:
-        if upload.size > settings.DIRECTIVE_IMPORT_MAX_BYTES:
-            raise DocumentRejected(error_message("too_large"))
+        try:
+            vet_size(upload, DOCUMENT_UPLOAD)
+        except RejectedFile as rejected:
+            raise DocumentRejected(rejected.reason) from None
         with tempfile.NamedTemporaryFile(prefix="sonmai-upload-") as copy:
             for chunk in upload.chunks():
                 copy.write(chunk)
@@ -150,7 +162,7 @@ def receive_document(
             job.source = _source_for(kind, extension)
             job.extension = extension
             job.original_name = nfc(getattr(upload, "name", "") or "")[-255:]
-            job.size = upload.size
+            job.size = upload.size or 0
             copy.seek(0)
             # Streamed in chunks: a large scan is never held in memory whole.
             job.file.save(f"{job.token}{extension}", File(copy), save=False)
@@ -254,13 +266,13 @@ def read_document(job_id: int) -> str:
     return "ready"
 
 
-def _fail(job_id: int, code: str, detail: dict) -> None:
+def _fail(job_id: int, code: str, detail: dict[str, Any]) -> None:
     DirectiveImport.objects.filter(pk=job_id, state=State.READING).update(
         state=State.FAILED, error_code=code, error_detail=detail
     )
 
 
-def retry_document(job: DirectiveImport, *, actor: object) -> None:
+def retry_document(job: DirectiveImport, *, actor: User) -> None:
     """Read a failed (or stuck) document again."""
     from directives import tasks
 
@@ -274,7 +286,7 @@ def retry_document(job: DirectiveImport, *, actor: object) -> None:
     transaction.on_commit(lambda: tasks.read_directive_document.delay(job.pk))
 
 
-def discard_document(job: DirectiveImport, *, actor: object) -> None:
+def discard_document(job: DirectiveImport, *, actor: User) -> None:
     updated = DirectiveImport.objects.filter(
         pk=job.pk, state__in=[State.QUEUED, State.READING, State.READY, State.FAILED]
     ).update(state=State.DISCARDED)
@@ -307,8 +319,10 @@ def resume_reading(now: datetime.datetime) -> list[int]:
     return lost
 
 
-def documents_waiting_for(user: object, limit: int = 10) -> list[DirectiveImport]:
+def documents_waiting_for(user: User, limit: int = 10) -> list[DirectiveImport]:
     """Documents of the person's organisation read or being read, not yet registered."""
+    if user.organisation_id is None:
+        return []
     return list(
         DirectiveImport.objects.filter(
             organisation_id=user.organisation_id,

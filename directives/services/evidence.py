@@ -4,22 +4,41 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from directives.choices import ReviewState
 from directives.models import Assignment, Evidence
 from sonmai.lib.actor import acting_as
-from sonmai.lib.files import RejectedFile, shrink_photo, sniff
-from sonmai.lib.vntext import nfc
+from sonmai.lib.files import (
+    IMAGES,
+    OFFICE,
+    RejectedFile,
+    UploadRule,
+    shrink_photo,
+    upload_name,
+    vet_upload,
+)
+
+if TYPE_CHECKING:
+    from units.models import User
 
 #: Largest file a unit may attach, before photos are shrunk.
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+EVIDENCE_UPLOAD = UploadRule(
+    MAX_EVIDENCE_BYTES,
+    IMAGES | OFFICE | {".pdf"},
+    _lazy(
+        "ảnh (JPG, PNG, WebP), PDF hay văn bản, bảng tính (Word, Excel, PowerPoint, OpenDocument)"
+    ),
+)
+
 #: Most files one update may carry.
 MAX_EVIDENCE_PER_UPDATE = 6
 #: Most files a person may have waiting (uploaded, not yet sent) over a day: forms abandoned
@@ -28,38 +47,16 @@ MAX_STAGED_PER_DAY = 30
 STAGING_WINDOW = datetime.timedelta(days=1)
 
 
-def check_upload(upload: UploadedFile) -> tuple[File, str, str, str]:
+def check_upload(upload: UploadedFile) -> tuple[File[bytes], str, str, str]:
     """Vet one upload: (content to store, kind, content type, file name to show).
 
     Nothing is read whole into memory: a photo is shrunk from the uploaded file (see
     ``shrink_photo``), any other file is stored from it as it is.
     """
-    name = nfc(upload.name or "tep")[-200:]
-    if upload.size is not None and upload.size > MAX_EVIDENCE_BYTES:
-        raise RejectedFile(
-            _("Tệp “%(name)s” nặng %(size)s, vượt giới hạn %(limit)s.")
-            % {
-                "name": name,
-                "size": filesizeformat(upload.size),
-                "limit": filesizeformat(MAX_EVIDENCE_BYTES),
-            }
-        )
-    if not upload.size:
-        raise RejectedFile(_("Tệp “%(name)s” trống.") % {"name": name})
-    upload.seek(0)
-    head = upload.read(16)
-    found = sniff(head, upload.file)
-    if found is None:
-        raise RejectedFile(
-            _(
-                "Tệp “%(name)s” không phải ảnh (JPG, PNG, WebP), PDF hay văn bản, bảng tính "
-                "(Word, Excel, OpenDocument), dù tên tệp ghi gì."
-            )
-            % {"name": name}
-        )
-    upload.seek(0)
+    found = vet_upload(upload, EVIDENCE_UPLOAD)
+    name = upload_name(upload)
     if found.kind == "image":
-        content: File = ContentFile(shrink_photo(upload))
+        content: File[bytes] = ContentFile(shrink_photo(upload))
         content_type, extension = "image/jpeg", ".jpg"
     else:
         content = upload
@@ -69,7 +66,7 @@ def check_upload(upload: UploadedFile) -> tuple[File, str, str, str]:
 
 
 def stage_evidence(
-    assignment: Assignment, *, actor: object, token: uuid.UUID, upload: UploadedFile
+    assignment: Assignment, *, actor: User, token: uuid.UUID, upload: UploadedFile
 ) -> Evidence:
     """Store one vetted file for the update being written (raises RejectedFile)."""
     already = staged_evidence(assignment, token=token, actor=actor).count()
@@ -100,21 +97,22 @@ def stage_evidence(
     return evidence
 
 
-def staged_evidence(assignment: Assignment, *, token: uuid.UUID, actor: object) -> QuerySet:
+def staged_evidence(assignment: Assignment, *, token: uuid.UUID, actor: User) -> QuerySet[Evidence]:
     """Files uploaded with this form that are not yet part of a sent update."""
     return Evidence.objects.filter(
         assignment=assignment, submission_token=token, uploaded_by=actor, update__isnull=True
     )
 
 
-def can_remove_evidence(evidence: Evidence, user: object) -> bool:
+def can_remove_evidence(evidence: Evidence, user: User) -> bool:
     """The uploader may take a file back until the monitoring office has accepted the update."""
-    if evidence.uploaded_by_id != getattr(user, "pk", None):
+    if evidence.uploaded_by_id != user.pk:
         return False
-    return evidence.update_id is None or evidence.update.review_state != ReviewState.ACCEPTED
+    update = evidence.update if evidence.update_id is not None else None
+    return update is None or update.review_state != ReviewState.ACCEPTED
 
 
-def remove_evidence(evidence: Evidence, *, actor: object) -> None:
+def remove_evidence(evidence: Evidence, *, actor: User) -> None:
     """Take a file out of the update; the file and its record stay (nothing is deleted)."""
     with acting_as(actor):
         evidence.delete()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -14,13 +15,16 @@ from directives.models import Assignment, DeadlineChange, ExtensionRequest
 from sonmai.lib.actor import acting_as
 from sonmai.lib.i18n import portal_language
 
+if TYPE_CHECKING:
+    from units.models import User
+
 
 class ExtensionError(Exception):
     """The request cannot be made or decided; the message says why, in Vietnamese."""
 
 
 def request_extension(
-    assignment: Assignment, *, actor: object, reason: str, proposed_due_date: datetime.date
+    assignment: Assignment, *, actor: User, reason: str, proposed_due_date: datetime.date
 ) -> ExtensionRequest:
     today = timezone.localdate()
     with acting_as(actor), transaction.atomic():
@@ -53,7 +57,7 @@ def request_extension(
 def decide_extension(
     extension: ExtensionRequest,
     *,
-    actor: object,
+    actor: User,
     approve: bool,
     note: str = "",
     approved_due_date: datetime.date | None = None,
@@ -89,7 +93,7 @@ def decide_extension(
     return locked
 
 
-def withdraw_extension(extension: ExtensionRequest, *, actor: object) -> ExtensionRequest:
+def withdraw_extension(extension: ExtensionRequest, *, actor: User) -> ExtensionRequest:
     with acting_as(actor), transaction.atomic():
         locked = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
         if not locked.is_pending:
@@ -100,7 +104,7 @@ def withdraw_extension(extension: ExtensionRequest, *, actor: object) -> Extensi
 
 
 def change_due_date(
-    assignment: Assignment, *, actor: object, new_due_date: datetime.date | None, reason: str
+    assignment: Assignment, *, actor: User, new_due_date: datetime.date | None, reason: str
 ) -> None:
     """Move a deadline directly (the office or the admin), keeping who, when and why."""
     with acting_as(actor), transaction.atomic():
@@ -113,7 +117,7 @@ def _move_deadline(
     assignment: Assignment,
     new_date: datetime.date | None,
     *,
-    actor: object,
+    actor: User,
     reason: str,
     extension: ExtensionRequest | None = None,
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +13,9 @@ from directives import signals
 from directives.choices import ConcernKind, ConcernStatus, ExplanationState
 from directives.models import Assignment, Concern, ExplanationRequest, ProgressUpdate, Urging
 from sonmai.lib.actor import acting_as
+
+if TYPE_CHECKING:
+    from units.models import User
 
 
 class FollowUpError(Exception):
@@ -34,12 +38,12 @@ def record_concerns(update: ProgressUpdate) -> list[Concern]:
     return concerns
 
 
-def answer_concern(concern: Concern, *, actor: object, answer: str) -> Concern:
+def answer_concern(concern: Concern, *, actor: User, answer: str) -> Concern:
     """Answer at commune level; the unit sees the answer on its task."""
     return _move_concern(concern, actor=actor, status=ConcernStatus.ANSWERED, answer=answer)
 
 
-def escalate_concern(concern: Concern, *, actor: object, note: str) -> Concern:
+def escalate_concern(concern: Concern, *, actor: User, note: str) -> Concern:
     """Beyond the commune's authority: report it to the province (it goes into the report)."""
     with acting_as(actor), transaction.atomic():
         locked = Concern.objects.select_for_update().get(pk=concern.pk)
@@ -52,12 +56,12 @@ def escalate_concern(concern: Concern, *, actor: object, note: str) -> Concern:
     return locked
 
 
-def resolve_concern(concern: Concern, *, actor: object, answer: str) -> Concern:
+def resolve_concern(concern: Concern, *, actor: User, answer: str) -> Concern:
     """Closed: solved at commune level or by the province's answer."""
     return _move_concern(concern, actor=actor, status=ConcernStatus.RESOLVED, answer=answer)
 
 
-def _move_concern(concern: Concern, *, actor: object, status: str, answer: str) -> Concern:
+def _move_concern(concern: Concern, *, actor: User, status: str, answer: str) -> Concern:
     with acting_as(actor), transaction.atomic():
         locked = Concern.objects.select_for_update().get(pk=concern.pk)
         if locked.status == ConcernStatus.RESOLVED:
@@ -73,7 +77,7 @@ def _move_concern(concern: Concern, *, actor: object, status: str, answer: str) 
     return locked
 
 
-def urge(assignments: list[Assignment], *, actor: object, message: str) -> list[Urging]:
+def urge(assignments: list[Assignment], *, actor: User, message: str) -> list[Urging]:
     """Đôn đốc: log a reminder for each assignment (the notice goes to the unit's people)."""
     with acting_as(actor), transaction.atomic():
         urgings = [
@@ -86,7 +90,7 @@ def urge(assignments: list[Assignment], *, actor: object, message: str) -> list[
 
 
 def request_explanation(
-    assignment: Assignment, *, actor: object, question: str, answer_due: datetime.date
+    assignment: Assignment, *, actor: User, question: str, answer_due: datetime.date
 ) -> ExplanationRequest:
     with acting_as(actor), transaction.atomic():
         open_request = ExplanationRequest.objects.filter(
@@ -104,7 +108,7 @@ def request_explanation(
 
 
 def answer_explanation(
-    explanation: ExplanationRequest, *, actor: object, answer: str
+    explanation: ExplanationRequest, *, actor: User, answer: str
 ) -> ExplanationRequest:
     with acting_as(actor), transaction.atomic():
         locked = ExplanationRequest.objects.select_for_update().get(pk=explanation.pk)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -15,6 +16,9 @@ from directives.choices import AssignmentStatus, ReviewState, UpdateKind
 from directives.models import Assignment, Evidence, IndicatorValue, ProgressUpdate
 from directives.services.followup import record_concerns
 from sonmai.lib.actor import acting_as
+
+if TYPE_CHECKING:
+    from units.models import User
 
 
 class EditConflict(Exception):
@@ -46,7 +50,7 @@ class ProgressInput:
 def submit_progress(
     assignment: Assignment,
     *,
-    actor: object,
+    actor: User,
     data: ProgressInput,
     token: uuid.UUID,
     base_version: int,
@@ -109,7 +113,7 @@ def submit_progress(
 
 
 def is_retry(
-    update: ProgressUpdate, *, assignment: Assignment, actor: object, data: ProgressInput
+    update: ProgressUpdate, *, assignment: Assignment, actor: User, data: ProgressInput
 ) -> bool:
     """Whether ``data`` is the same submission as ``update`` sent again (not new content)."""
     if update.assignment_id != assignment.pk or update.author_id != getattr(actor, "pk", None):
@@ -130,7 +134,7 @@ def is_retry(
 
 
 def find_retry(
-    assignment: Assignment, *, token: uuid.UUID, actor: object, data: ProgressInput
+    assignment: Assignment, *, token: uuid.UUID, actor: User, data: ProgressInput
 ) -> ProgressUpdate | None:
     existing = ProgressUpdate.all_objects.filter(submission_token=token).first()
     if existing and is_retry(existing, assignment=assignment, actor=actor, data=data):
@@ -147,6 +151,7 @@ def refresh_state(assignment: Assignment) -> None:
         .order_by("-created_at", "-id")
         .first()
     )
+    status: str
     if latest is None:
         status, percent, completed = AssignmentStatus.NOT_STARTED, 0, None
     else:
@@ -174,17 +179,17 @@ def _set_state(
     assignment.save()
 
 
-def accept_update(update: ProgressUpdate, *, actor: object, note: str = "") -> ProgressUpdate:
+def accept_update(update: ProgressUpdate, *, actor: User, note: str = "") -> ProgressUpdate:
     """The monitoring office takes the update as reported."""
     return _review(update, actor=actor, state=ReviewState.ACCEPTED, note=note)
 
 
-def return_update(update: ProgressUpdate, *, actor: object, reason: str) -> ProgressUpdate:
+def return_update(update: ProgressUpdate, *, actor: User, reason: str) -> ProgressUpdate:
     """Send the update back (trả lại): it no longer counts, and the unit sees why."""
     return _review(update, actor=actor, state=ReviewState.RETURNED, note=reason)
 
 
-def remove_update(update: ProgressUpdate, *, actor: object) -> None:
+def remove_update(update: ProgressUpdate, *, actor: User) -> None:
     """Take an update back (removed, never deleted): it stops counting, and the assignment's
     status follows the updates that still count."""
     with acting_as(actor), transaction.atomic():
@@ -195,7 +200,7 @@ def remove_update(update: ProgressUpdate, *, actor: object) -> None:
             refresh_state(assignment)
 
 
-def _review(update: ProgressUpdate, *, actor: object, state: str, note: str) -> ProgressUpdate:
+def _review(update: ProgressUpdate, *, actor: User, state: str, note: str) -> ProgressUpdate:
     with acting_as(actor), transaction.atomic():
         assignment = Assignment.objects.select_for_update().get(pk=update.assignment_id)
         locked = ProgressUpdate.objects.select_for_update().get(pk=update.pk)

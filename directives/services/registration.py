@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -29,6 +30,9 @@ from sonmai.lib.actor import acting_as
 from sonmai.lib.i18n import portal_language
 from units.matching import display_name, find_organisation, organisation_level
 from units.models import Organisation, Unit
+
+if TYPE_CHECKING:
+    from units.models import User
 
 
 class RegistrationError(ValueError):
@@ -115,7 +119,7 @@ def resolve_issuer(
         return None
     candidates = [organisation, *Organisation.objects.exclude(pk=organisation.pk)]
     found = find_organisation(name, candidates)
-    if found is not None:
+    if isinstance(found, Organisation):
         return found
     header = "\n".join(line for line in (parent, name) if line) if name.isupper() else ""
     return Organisation.objects.create(
@@ -199,7 +203,9 @@ def _reference_directive(reference: ReferenceData, *, organisation: Organisation
     )
 
 
-def _link_basis(directive: Directive, references: list[ReferenceData], organisation) -> None:
+def _link_basis(
+    directive: Directive, references: list[ReferenceData], organisation: Organisation
+) -> None:
     """The directive implements the references no other reference implements; a reference that
     says it implements another ("Công văn 120 … triển khai Kết luận 221") is linked to it."""
     made = {ref.key: _reference_directive(ref, organisation=organisation) for ref in references}
@@ -217,7 +223,13 @@ def _link_basis(directive: Directive, references: list[ReferenceData], organisat
 
 
 # --- Tasks and assignments -------------------------------------------------------------------
-def _new_assignment(task: Task, row: AssignmentData, data: TaskData, today, lead) -> Assignment:
+def _new_assignment(
+    task: Task,
+    row: AssignmentData,
+    data: TaskData,
+    today: datetime.date,
+    lead: Assignment | None,
+) -> Assignment:
     assignment = Assignment(
         task=task,
         unit=row.unit,
@@ -288,7 +300,7 @@ def _schedule(assignment_ids: list[int]) -> None:
 def register_directive(
     organisation: Organisation,
     *,
-    actor: object,
+    actor: User,
     data: DirectiveData,
     source: DirectiveImport | None = None,
 ) -> Directive:
@@ -351,7 +363,7 @@ def _apply_header(directive: Directive, data: DirectiveData) -> None:
 
 # --- Editing ---------------------------------------------------------------------------------
 def update_directive(
-    directive: Directive, *, actor: object, data: DirectiveData, reason: str = ""
+    directive: Directive, *, actor: User, data: DirectiveData, reason: str = ""
 ) -> Directive:
     """Apply an edit; deadlines that move are recorded with ``reason``."""
     _check(data)
@@ -372,9 +384,8 @@ def update_directive(
         for offset, section in enumerate(existing_sections.values(), start=1):
             Section.objects.filter(pk=section.pk).update(number=30000 + offset)
         for section_data in data.sections:
-            section = existing_sections.pop(section_data.pk, None) if section_data.pk else None
-            if section is None:
-                section = Section(directive=directive)
+            kept_section = existing_sections.pop(section_data.pk, None) if section_data.pk else None
+            section = kept_section or Section(directive=directive)
             section.number, section.title = section_data.number, section_data.title
             section.save()
             sections[section_data.key] = section
@@ -386,11 +397,12 @@ def update_directive(
         with portal_language():
             note = reason or _("Sửa trên trang văn bản.")
         for task_data in data.tasks:
-            task = existing_tasks.get(task_data.pk) if task_data.pk else None
-            if task is None:
+            kept_task = existing_tasks.get(task_data.pk) if task_data.pk else None
+            if kept_task is None:
                 task = _save_task(sections[task_data.section_key], task_data)
                 new_ids += _create_assignments(task, task_data, today)
                 continue
+            task = kept_task
             kept.add(task.pk)
             task.section = sections[task_data.section_key]
             task.number = task_data.number
@@ -422,7 +434,7 @@ def update_directive(
 
 
 def _update_assignments(
-    task: Task, data: TaskData, today: datetime.date, *, actor: object, note: str
+    task: Task, data: TaskData, today: datetime.date, *, actor: User, note: str
 ) -> list[int]:
     current = {
         a.unit_id: a for a in Assignment.all_objects.filter(task=task).select_related("unit")
@@ -434,12 +446,12 @@ def _update_assignments(
         if unit_id not in wanted and assignment.removed_at is None:
             assignment.delete()  # soft: the unit's reports and history stay
     for row in leads + [r for r in data.assignments if r.role != AssignmentRole.LEAD]:
-        assignment = current.get(row.unit.pk)
-        if assignment is None:
+        existing = current.get(row.unit.pk)
+        if existing is None:
             created += _create_assignments(task, data, today, [row])
             continue
         update_assignment(
-            assignment,
+            existing,
             actor=actor,
             note=note,
             role=row.role,

@@ -71,8 +71,10 @@ def archive_time(name: str) -> datetime.datetime | None:
     match = ARCHIVE_NAME.match(name)
     if not match:
         return None
-    naive = datetime.datetime.strptime(match.group(1), "%Y%m%d-%H%M%S")
-    return timezone.make_aware(naive)
+    # The name is written in commune time (archive_name).
+    return datetime.datetime.strptime(match.group(1), "%Y%m%d-%H%M%S").replace(
+        tzinfo=timezone.get_current_timezone()
+    )
 
 
 def create_backup(

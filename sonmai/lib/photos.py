@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -55,7 +55,7 @@ class PhotoError(Exception):
         self.limit = limit
 
 
-def open_photo(source: str | BinaryIO) -> Image.Image:
+def open_photo(source: str | IO[bytes]) -> Image.Image:
     """Open a photo by reading its header only; refuse one over ``PHOTO_MAX_PIXELS``.
 
     Pillow itself warns above 89 and refuses above 179 megapixels while opening; both end as

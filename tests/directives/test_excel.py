@@ -212,7 +212,9 @@ def test_a_file_that_is_not_excel_is_refused_clearly(cast, client_for, upload):
     response = upload(
         client_for(cast.officer), cast.directive, b"MZ\x90\x00not excel", name="x.xlsx"
     )
-    assert "Đây không phải tệp Excel .xlsx." in response.content.decode()
+    assert "Tệp “x.xlsx” không phải tệp Excel .xlsx, dù tên tệp ghi gì." in (
+        response.content.decode()
+    )
     assert AssignmentImport.objects.count() == 1  # only the cast's own
 
 

@@ -66,7 +66,11 @@ def test_one_changed_byte_makes_the_page_say_the_document_was_altered(
 @pytest.mark.parametrize(
     ("data", "name", "message"),
     [
-        (b"Xin chao", "ghi-chu.txt", "Tệp này không phải PDF."),
+        (
+            b"Xin chao",
+            "ghi-chu.txt",
+            "Tệp “ghi-chu.txt” không phải văn bản định dạng PDF, dù tên tệp ghi gì.",
+        ),
         (b"", "rong.pdf", "Tệp đã chọn không có nội dung."),
         (b"%PDF-1.7\n" + b"\x00\xff" * 300, "hong.pdf", "Không đọc được tệp"),
     ],
@@ -85,7 +89,7 @@ def test_a_missing_file_is_asked_for(hamlet_head):
 def test_a_file_over_the_limit_is_refused(hamlet_head, demo_pdf):
     with override_settings(REPORT_VERIFY_MAX_BYTES=2048):
         response = upload(hamlet_head, demo_pdf.content)
-    assert "Tệp lớn quá 2,0\xa0KB" in response.content.decode()
+    assert "vượt giới hạn 2,0\xa0KB" in response.content.decode()
 
 
 def test_unsigned_and_encrypted_pdfs_are_explained(hamlet_head, demo_pdf, commune_certificate):
