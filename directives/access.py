@@ -22,6 +22,7 @@ from directives.models import (
     ExtensionRequest,
     ProgressUpdate,
 )
+from directives.models.assignment import AssignmentQuerySet
 from directives.services.evidence import can_remove_evidence
 from units import access as policy
 from units.access import Person
@@ -60,7 +61,7 @@ def get_directive_for(user: Person, pk: int) -> Directive:
     return directive
 
 
-def visible_assignments(user: Person) -> QuerySet[Assignment]:
+def visible_assignments(user: Person) -> AssignmentQuerySet:
     """Assignments the user may see: all of the organisation's, or their unit's own plus the
     lead assignments their unit coordinates with."""
     if not isinstance(user, User) or not user.organisation_id:

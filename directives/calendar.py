@@ -34,7 +34,8 @@ from django.utils import timezone
 from directives.choices import Cadence, WorkdayExceptionKind
 
 #: How many months one cadence period spans.
-CADENCE_MONTHS = {
+#: Keyed by the stored cadence code (a ``Cadence`` is one).
+CADENCE_MONTHS: dict[str, int] = {
     Cadence.MONTHLY: 1,
     Cadence.QUARTERLY: 3,
     Cadence.HALF_YEARLY: 6,

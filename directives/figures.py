@@ -156,7 +156,7 @@ def read_states(assignments: QuerySet[Assignment], as_of: datetime.date) -> list
     changed = set(since_then.values_list("assignment_id", flat=True).distinct())
     latest: dict[int, tuple[str, int | None, datetime.date | None]] = {}
     if changed:
-        for assignment_id, *values in (
+        for assignment_id, status, percent, completed_on in (
             progress.filter(
                 counting_condition(until=until),
                 assignment_id__in=since_then.values("assignment_id"),
@@ -164,7 +164,7 @@ def read_states(assignments: QuerySet[Assignment], as_of: datetime.date) -> list
             .order_by("created_at", "pk")
             .values_list("assignment_id", "status", "percent_done", "completed_on")
         ):
-            latest[assignment_id] = tuple(values)
+            latest[assignment_id] = (status, percent, completed_on)
     states = []
     for row in rows:
         state = State(*row[:8])
@@ -176,7 +176,7 @@ def read_states(assignments: QuerySet[Assignment], as_of: datetime.date) -> list
         else:
             # Dates set without an update (an import, the admin, the demo) are taken at their
             # word: work finished or started after the day had not been, on the day.
-            if state.is_done and state.completed_on > as_of:
+            if state.is_done and state.completed_on is not None and state.completed_on > as_of:
                 state = replace(state, status=AssignmentStatus.IN_PROGRESS, completed_on=None)
             started_on = row[10]
             if started_on and started_on > as_of and not state.is_done:
@@ -231,7 +231,11 @@ class Figures:
         ends.append(self.as_of)
         ends = ends[-max_weeks:]
         assigned = sorted(state.assigned_on for state in dated)
-        completed = sorted(state.completed_on for state in dated if state.is_done)
+        completed = sorted(
+            state.completed_on
+            for state in dated
+            if state.is_done and state.completed_on is not None
+        )
         points = []
         for end in ends:
             given = bisect.bisect_right(assigned, end)
@@ -247,12 +251,15 @@ class Figures:
         items = []
         for state in self.states:
             bucket = state.bucket(self.as_of)
+            due, completed_on = state.due_date, state.completed_on
+            if due is None:  # never late: ongoing work has no deadline
+                continue
             if bucket == Bucket.OVERDUE:
-                days = calendar.days_late(state.due_date, self.as_of, work)
-            elif bucket == Bucket.DONE_LATE:
-                if since is not None and state.completed_on < since:
+                days = calendar.days_late(due, self.as_of, work)
+            elif bucket == Bucket.DONE_LATE and completed_on is not None:
+                if since is not None and completed_on < since:
                     continue
-                days = calendar.days_late(state.due_date, state.completed_on, work)
+                days = calendar.days_late(due, completed_on, work)
             else:
                 continue
             items.append(Late(state, days))

@@ -37,13 +37,14 @@ from notifications.services import notify
 from sonmai.lib.i18n import in_portal_language
 from sonmai.lib.vndate import long_datetime, short_date
 from units import signals as unit_signals
+from units.models import SignInEvent, User
 
 
 def _task_url(assignment: Assignment) -> str:
     return reverse("directives:assignment_detail", args=[assignment.pk])
 
 
-def _unit_people(assignment: Assignment, *also: object) -> list[object]:
+def _unit_people(assignment: Assignment, *also: User | None) -> list[User]:
     people = list(unit_recipients([assignment.unit_id]).get(assignment.unit_id, []))
     for person in also:
         if person is not None and person not in people:
@@ -57,7 +58,7 @@ def _label(assignment: Assignment) -> str:
 
 @in_portal_language
 def update_returned(
-    sender: type, *, instance: ProgressUpdate, actor: object, **kwargs: object
+    sender: type, *, instance: ProgressUpdate, actor: User, **kwargs: object
 ) -> None:
     update = instance
     assignment = update.assignment
@@ -75,7 +76,7 @@ def update_returned(
 
 @in_portal_language
 def extension_requested(
-    sender: type, *, instance: ExtensionRequest, actor: object, **kwargs: object
+    sender: type, *, instance: ExtensionRequest, actor: User, **kwargs: object
 ) -> None:
     extension = instance
     assignment = extension.assignment
@@ -98,7 +99,7 @@ def extension_requested(
 
 @in_portal_language
 def extension_decided(
-    sender: type, *, instance: ExtensionRequest, actor: object, **kwargs: object
+    sender: type, *, instance: ExtensionRequest, actor: User, **kwargs: object
 ) -> None:
     extension = instance
     assignment = extension.assignment
@@ -120,7 +121,7 @@ def extension_decided(
 
 
 @in_portal_language
-def urged(sender: type, *, instance: Urging, actor: object, **kwargs: object) -> None:
+def urged(sender: type, *, instance: Urging, actor: User, **kwargs: object) -> None:
     urging = instance
     assignment = urging.assignment
     notify(
@@ -136,7 +137,7 @@ def urged(sender: type, *, instance: Urging, actor: object, **kwargs: object) ->
 
 @in_portal_language
 def explanation_requested(
-    sender: type, *, instance: ExplanationRequest, actor: object, **kwargs: object
+    sender: type, *, instance: ExplanationRequest, actor: User, **kwargs: object
 ) -> None:
     explanation = instance
     assignment = explanation.assignment
@@ -154,7 +155,7 @@ def explanation_requested(
 
 @in_portal_language
 def explanation_answered(
-    sender: type, *, instance: ExplanationRequest, actor: object, **kwargs: object
+    sender: type, *, instance: ExplanationRequest, actor: User, **kwargs: object
 ) -> None:
     explanation = instance
     assignment = explanation.assignment
@@ -171,10 +172,10 @@ def explanation_answered(
 
 
 @in_portal_language
-def concern_answered(sender: type, *, instance: Concern, actor: object, **kwargs: object) -> None:
+def concern_answered(sender: type, *, instance: Concern, actor: User, **kwargs: object) -> None:
     concern = instance
     assignment = concern.assignment
-    author = concern.update.author if concern.update_id else None
+    author = concern.update.author if concern.update is not None else None
     notify(
         _unit_people(assignment, author),
         kind=NotificationKind.CONCERN_ANSWERED,
@@ -192,7 +193,7 @@ def concern_answered(sender: type, *, instance: Concern, actor: object, **kwargs
 def sign_in_locked_out(
     sender: type,
     *,
-    event: object,
+    event: SignInEvent,
     until: datetime.datetime | None,
     username_locked: bool,
     **kwargs: object,

@@ -54,10 +54,13 @@ def require_verifier(user: Person) -> None:
         raise PermissionDenied
 
 
-def require_reader(user: Person) -> None:
-    """403 unless ``user`` may read the organisation's reports."""
-    if not sees_whole_organisation(user):
+def require_reader(user: Person) -> int:
+    """403 unless ``user`` may read the organisation's reports; their organisation's id."""
+    if not sees_whole_organisation(user) or not isinstance(user, User):
         raise PermissionDenied
+    if user.organisation_id is None:
+        raise PermissionDenied
+    return user.organisation_id
 
 
 def require_drafter(user: Person) -> None:
@@ -68,17 +71,14 @@ def require_drafter(user: Person) -> None:
 
 def visible_reports(user: Person) -> QuerySet[Report]:
     """The reports of ``user``'s organisation, for a person who may read them (else 403)."""
-    require_reader(user)
-    return Report.objects.filter(organisation_id=user.organisation_id)
+    return Report.objects.filter(organisation_id=require_reader(user))
 
 
 def reportable_directives(user: Person) -> QuerySet[Directive]:
     """The commune's own directives, the ones it reports on to the province, newest first."""
-    require_reader(user)
+    organisation_id = require_reader(user)
     return (
-        Directive.objects.filter(
-            organisation_id=user.organisation_id, issuing_body_id=user.organisation_id
-        )
+        Directive.objects.filter(organisation_id=organisation_id, issuing_body_id=organisation_id)
         .select_related("issuing_body")
         .order_by("-issued_on", "-pk")
     )
@@ -93,8 +93,7 @@ def get_reportable_directive(user: Person, key: object) -> Directive | None:
 
 
 def visible_ad_hoc_requests(user: Person) -> QuerySet[AdHocRequest]:
-    require_reader(user)
-    return AdHocRequest.objects.filter(organisation_id=user.organisation_id)
+    return AdHocRequest.objects.filter(organisation_id=require_reader(user))
 
 
 def get_report_for(user: Person, pk: int, *, capability: Capability | None = None) -> Report:

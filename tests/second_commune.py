@@ -15,6 +15,7 @@ from directives.choices import AssignmentStatus, DocumentType
 from reports.models import ReportSchedule
 from tests import factories as f
 from units.choices import OrganisationLevel, Role, UnitKind
+from units.models import Organisation
 
 #: Words that belong to Sơn Mai (and its province, its office, its conclusion): none of them
 #: may appear in what Nam Đàn's people read.
@@ -57,7 +58,7 @@ def make_second_commune() -> SecondCommune:
         place_name="Nghệ An",
         document_code="SNV",
     )
-    commune = f.OrganisationFactory(
+    commune: Organisation = f.OrganisationFactory(  # type: ignore[assignment]  # factory_boy builds the model
         name="Ủy ban nhân dân xã Nam Đàn",
         short_name="UBND xã Nam Đàn",
         parent=province,
@@ -70,7 +71,7 @@ def make_second_commune() -> SecondCommune:
     hamlet = f.UnitFactory(
         organisation=commune, name="Xóm Kim Liên", code="KL", kind=UnitKind.HAMLET
     )
-    commune.monitoring_unit = office
+    commune.monitoring_unit = office  # type: ignore[assignment]  # factory_boy builds the model
     commune.save(update_fields=["monitoring_unit"])
 
     def person(username: str, full_name: str, role: str, unit=None):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import dataclass, field
+from typing import cast
 
 import pytest
 import time_machine
@@ -25,7 +26,7 @@ from hypothesis import strategies as st
 from directives import dashboard
 from directives.choices import AssignmentRole, AssignmentStatus, Cadence
 from directives.figures import Figures
-from directives.models import Assignment, ProgressUpdate
+from directives.models import Assignment, Directive, ProgressUpdate
 from directives.periods import parse_key, period_containing
 from directives.services.extensions import change_due_date
 from directives.services.progress import (
@@ -36,9 +37,10 @@ from directives.services.progress import (
 )
 from reports import compilation, services
 from reports.choices import ReportKind
-from reports.snapshot import BucketCounts, IndicatorTable, ReportSnapshot
+from reports.snapshot import BucketCounts, IndicatorTable, LateItems, ReportSnapshot
 from tests import factories as f
 from units.choices import Role
+from units.models import Organisation, User
 
 pytestmark = pytest.mark.django_db
 
@@ -61,9 +63,9 @@ class Commune:
     """What every history shares: one commune, its units, one directive with three tasks, each
     task asking for one figure."""
 
-    organisation: object
-    officer: object
-    directive: object
+    organisation: Organisation
+    officer: User
+    directive: Directive
     units: list = field(default_factory=list)
     tasks: list = field(default_factory=list)
     indicators: list = field(default_factory=list)
@@ -71,9 +73,10 @@ class Commune:
 
 @pytest.fixture
 def commune(db) -> Commune:
-    organisation = f.OrganisationFactory()
-    officer = f.UserFactory(organisation=organisation, role=Role.MONITORING_OFFICER)
-    directive = f.DirectiveFactory(organisation=organisation)
+    # factory_boy's calls are untyped; they build these models.
+    organisation = cast(Organisation, f.OrganisationFactory())
+    officer = cast(User, f.UserFactory(organisation=organisation, role=Role.MONITORING_OFFICER))
+    directive = cast(Directive, f.DirectiveFactory(organisation=organisation))
     section = f.SectionFactory(directive=directive, number=1)
     result = Commune(organisation, officer, directive)
     for index in range(UNITS):
@@ -231,7 +234,7 @@ class History:
 class Said:
     buckets: BucketCounts
     weekly: tuple[tuple[datetime.date, float], ...]
-    late: tuple[tuple[str, str, datetime.date, int], ...]
+    late: tuple[tuple[str, str, datetime.date | None, int], ...]
     not_reported: tuple[str, ...]
     indicators: tuple[tuple[str, str, float], ...]
 
@@ -273,11 +276,11 @@ def dashboard_on(commune: Commune, day: datetime.date) -> Said:
 
 
 def report_says(snapshot: ReportSnapshot) -> Said:
-    late = []
-    indicators = ()
+    late: list[tuple[str, str, datetime.date | None, int]] = []
+    indicators: tuple[tuple[str, str, float], ...] = ()
     for entry in snapshot.outline():
         for block in entry.part.blocks:
-            if block.kind == "late_items":
+            if isinstance(block, LateItems):
                 late += [(i.citation, i.unit_name, i.due_date, i.days_late) for i in block.items]
             if isinstance(block, IndicatorTable):
                 indicators = tuple((i.name, i.unit_of_measure, i.total) for i in block.rows)

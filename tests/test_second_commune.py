@@ -47,11 +47,12 @@ def assert_nothing_of_son_mai(text: str, where: str) -> None:
 
 def mail_texts() -> list[tuple[str, str]]:
     """(what, text) for every part of every e-mail sent: subject, plain text, HTML."""
-    parts = []
+    parts: list[tuple[str, str]] = []
     for message in mail.outbox:
-        parts.append((f"subject of {message.subject!r}", message.subject))
-        parts.append((f"text of {message.subject!r}", message.body))
-        parts += [(f"HTML of {message.subject!r}", html) for html, _type in message.alternatives]
+        parts.append((f"subject of {message.subject!r}", str(message.subject)))
+        parts.append((f"text of {message.subject!r}", str(message.body)))
+        alternatives = getattr(message, "alternatives", ())
+        parts += [(f"HTML of {message.subject!r}", str(html)) for html, _type in alternatives]
     return parts
 
 

@@ -108,8 +108,10 @@ class ProgressUpdate(TrackedModel):
     search_text = models.TextField(editable=False, blank=True)
     created_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True, db_index=True)
 
-    objects = AliveManager.from_queryset(ProgressUpdateQuerySet)()
-    all_objects = models.Manager.from_queryset(ProgressUpdateQuerySet)()
+    # The base class declares plain managers; these add the queryset's methods (django-stubs
+    # reads the override as a class variable replaced by an instance one).
+    objects = AliveManager.from_queryset(ProgressUpdateQuerySet)()  # type: ignore[misc]
+    all_objects = models.Manager.from_queryset(ProgressUpdateQuerySet)()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("cập nhật tiến độ")

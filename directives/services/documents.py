@@ -30,9 +30,11 @@ from directives.docimport.parser import parse
 from directives.models import DirectiveImport
 from sonmai.lib.files import RejectedFile, UploadRule, vet_size
 from sonmai.lib.vntext import nfc
+from units.models import User
 
 if TYPE_CHECKING:
-    from units.models import Organisation, User
+    from units.access import Person
+    from units.models import Organisation
 
 #: Longest text that can be pasted (a long plan is about 60,000 characters).
 MAX_PASTED_CHARS = 200_000
@@ -319,9 +321,9 @@ def resume_reading(now: datetime.datetime) -> list[int]:
     return lost
 
 
-def documents_waiting_for(user: User, limit: int = 10) -> list[DirectiveImport]:
+def documents_waiting_for(user: Person, limit: int = 10) -> list[DirectiveImport]:
     """Documents of the person's organisation read or being read, not yet registered."""
-    if user.organisation_id is None:
+    if not isinstance(user, User) or user.organisation_id is None:
         return []
     return list(
         DirectiveImport.objects.filter(

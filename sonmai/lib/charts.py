@@ -30,7 +30,7 @@ import datetime
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 from xml.sax.saxutils import escape, quoteattr
 
 from django.utils.translation import get_language
@@ -59,7 +59,8 @@ class Palette:
     done (a unit's full bar, the weekly line) and of work under way."""
 
     order: Sequence[Bucket]
-    colours: Mapping[Bucket, str]
+    # Keyed by the app's own bucket type (a Mapping's key type cannot widen to the protocol).
+    colours: Mapping[Any, str]
     done: str
     in_progress: str
 

@@ -17,8 +17,8 @@ D = datetime.date
 VN = timezone.get_fixed_timezone(7 * 60)
 
 
-def at(*args) -> datetime.datetime:
-    return datetime.datetime(*args, tzinfo=VN)
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=VN)
 
 
 class TestDays:

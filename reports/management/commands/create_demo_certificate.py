@@ -35,6 +35,8 @@ class Command(BaseCommand):
                 return
             raise CommandError(f"Đã có chứng thư {existing.cert_path}; dùng --force để tạo lại.")
         credentials = demo_credentials(directory, force=True)
+        if credentials is None:  # create=True always makes a pair; None only when asked not to
+            raise CommandError("Không tạo được chứng thư thử nghiệm.")
         self.stdout.write(self.style.SUCCESS(f"Đã tạo chứng thư: {credentials.cert_path}"))
         self.stdout.write(f"Khóa bí mật: {credentials.key_path}")
         self.stdout.write(
