@@ -11,7 +11,7 @@ import time_machine
 from directives.choices import AssignmentStatus
 from directives.models import Assignment
 from directives.services.progress import ProgressInput, submit_progress
-from reports import services
+from reports import compilation, services
 from reports.snapshot import ReportSnapshot
 from tests.reports import reportkit as rk
 
@@ -47,7 +47,7 @@ def test_a_report_submitted_before_its_window_ends_stops_its_figures_that_day(ca
     given_in_october(cast)
     with time_machine.travel(at(D(2026, 12, 2)), tick=False):
         report = rk.draft_report(cast, period_key="2026-12")  # data 15/11–14/12/2026
-        assert services.compilation.figures_cut(report) == D(2026, 12, 2)
+        assert compilation.figures_cut(report) == D(2026, 12, 2)
         report = services.submit_report(report, actor=cast.officer)
     snapshot = ReportSnapshot.from_dict(report.snapshot)
     assert snapshot.figures_as_of == D(2026, 12, 2)

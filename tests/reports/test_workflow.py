@@ -13,9 +13,10 @@ from directives.choices import AssignmentStatus, ReviewState
 from directives.models import Assignment, Concern, ExplanationRequest, IndicatorValue
 from notifications.choices import NotificationKind
 from notifications.models import Notification
-from reports import services
+from reports import compilation, services
 from reports.choices import GenerationState, ReportEventKind, ReportState
 from reports.models import AdHocRequest, Report
+from reports.services import generation
 from reports.signing import verify_report_pdf
 from reports.snapshot import IssueList, LateItems, ReportSnapshot
 from tests import factories as f
@@ -55,7 +56,7 @@ def test_submitting_freezes_the_figures(cast):
     )
     report.refresh_from_db()
     assert services.current_snapshot(report) == frozen
-    assert services.current_snapshot(report) != services.compilation.compile_snapshot(report)
+    assert services.current_snapshot(report) != compilation.compile_snapshot(report)
 
 
 def test_leaders_are_told_when_a_report_is_submitted(cast):
@@ -259,7 +260,7 @@ def test_figures_are_summed_over_the_window_without_returned_updates(cast):
     IndicatorValue.objects.create(update=kept, indicator=indicator, value=3)
     IndicatorValue.objects.create(update=cast.update_a, indicator=indicator, value=2)
     IndicatorValue.objects.create(update=returned, indicator=indicator, value=40)
-    totals = services.compilation.indicator_totals(rk.draft_report(cast))
+    totals = compilation.indicator_totals(rk.draft_report(cast))
     assert [(i.name, i.unit_of_measure, i.total) for i in totals] == [
         ("Số hội nghị", "hội nghị", 5.0)
     ]
@@ -328,7 +329,7 @@ def test_work_finished_after_the_window_counts_in_the_next_period(cast):
         completed_on=datetime.date(2026, 11, 16),
         assigned_on=datetime.date(2026, 9, 1),
     )
-    snapshot = services.compilation.compile_snapshot(report)
+    snapshot = compilation.compile_snapshot(report)
     late = [i for b in _blocks(snapshot, LateItems) for i in b.items]
     mine = [
         (i.unit_name, i.days_late)
@@ -400,23 +401,22 @@ def test_a_draft_opened_by_mistake_can_be_discarded(cast):
         services.discard_report(original, actor=cast.officer)
 
 
-def test_a_slow_worker_does_not_overwrite_the_one_that_took_over(cast, commune_certificate):
+def test_a_slow_worker_does_not_overwrite_the_one_that_took_over(
+    cast, commune_certificate, monkeypatch
+):
     report = rk.approved_report(cast)
-    real_render = services.render_approved
+    real_render = generation.render_approved
 
     def slow_then_fail(r):
         # Meanwhile another worker claims the job (this one was presumed dead) and succeeds.
         Report.objects.filter(pk=r.pk).update(
             generation_state=GenerationState.PENDING, generation_started_at=None
         )
-        services.render_approved = real_render
+        monkeypatch.setattr(generation, "render_approved", real_render)
         assert services.generate_report_pdf(r.pk) == "done"
         raise RuntimeError("late failure of the slow worker")
 
-    services.render_approved = slow_then_fail
-    try:
-        assert services.generate_report_pdf(report.pk) == "failed"
-    finally:
-        services.render_approved = real_render
+    monkeypatch.setattr(generation, "render_approved", slow_then_fail)
+    assert services.generate_report_pdf(report.pk) == "failed"
     report.refresh_from_db()
     assert report.generation_state == GenerationState.DONE
