@@ -19,7 +19,9 @@ from django.template import Context, Template
 BASE_DIR = Path(settings.BASE_DIR)
 TEMPLATES = BASE_DIR / "templates"
 STATIC = BASE_DIR / "static"
-# Not served as pages: e-mails are read in mail programs, print layouts by WeasyPrint.
+# Not served as pages: e-mails are read in mail programs, and reports/pdf/ holds only the stamp
+# WeasyPrint draws into the signature field. (The report's document templates are checked: the
+# report pages include the very template WeasyPrint lays out.)
 NOT_PAGES = ("emails", "reports/pdf")
 
 FORBIDDEN_IN_TEMPLATES = {
