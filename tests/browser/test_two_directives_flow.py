@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 from directives.demo import DEMO_PASSWORD, load_demo_commune
 from reports.choices import ReportState
 from reports.models import Report
+from reports.snapshot import ReportSnapshot
 from tests import factories as f
 from tests.browser.conftest import screenshot, sign_in
 from tests.browser.test_report_flow import PDF_TIMEOUT, assert_fits_phone
@@ -162,8 +163,11 @@ def test_each_directive_reports_its_own_december_and_an_early_report_says_where_
     assert early.state == ReportState.SUBMITTED
     assert_fits_phone(office)
     screenshot(office, "early-submitted")
-    # The document itself says where its figures stop (the cut is h-figures' part of issue 12:
-    # this line passes once the snapshot carries it).
+    # The document itself says where its figures stop, and its weekly chart ends there.
     expect(office.locator("article.report-document")).to_contain_text(
-        "Số liệu tính đến ngày 20/12/2026"
+        "Số liệu tính đến ngày 20 tháng 12 năm 2026"
     )
+    snapshot = ReportSnapshot.from_dict(early.snapshot)
+    assert snapshot.figures_as_of == datetime.date(2026, 12, 20)
+    weeks = [point.week_end for point in snapshot.charts.weekly_done]
+    assert weeks and max(weeks) == datetime.date(2026, 12, 20), weeks[-3:]
